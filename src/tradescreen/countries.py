@@ -20,8 +20,14 @@ def to_code(text: str | None) -> str | None:
     cleaned = text.strip().strip(".;,")
     if not cleaned or cleaned == "-0-":
         return None
-    from rigour.territories import lookup_territory
+    from rigour.territories import get_territory, lookup_territory
 
+    if len(cleaned) == 2 and cleaned.isalpha():
+        # Most lists write plain ISO codes: answer those from the code table and spare the
+        # name index, which takes seconds to build.
+        by_code = get_territory(cleaned.lower())
+        if by_code is not None:
+            return str(by_code.code)
     territory = lookup_territory(cleaned)
     if territory is None:
         return None

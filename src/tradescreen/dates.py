@@ -18,13 +18,13 @@ _MONTHS = {
 }
 _DMY_TEXT = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 _MY_TEXT = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*|[+-]\d{2}:\d{2}|Z)?$")
 _DMY_NUM = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _YEAR = re.compile(r"^(?:circa\s+|c\.\s*|approximately\s+)?(\d{4})$", re.I)
 
 
 def _valid(y: int, m: int | None = None, d: int | None = None) -> bool:
-    if not 1800 <= y <= 2100:
+    if not 1800 <= y <= 2100 or m == 0 or d == 0:
         return False
     try:
         date(y, m or 1, d or 1)

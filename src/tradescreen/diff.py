@@ -62,8 +62,9 @@ def entity_changes(old: Entity, new: Entity) -> dict[str, tuple[list[str], list[
 def diff_releases(store: ReleaseStore, old: Release, new: Release) -> ReleaseDiff:
     if old.source != new.source:
         raise ValueError(f"releases {old.id} and {new.id} are of different sources ({old.source}, {new.source})")
-    old_hashes = store.entity_hashes(old.id)
-    new_hashes = store.entity_hashes(new.id)
+    # Listed entries only: auxiliary records (links between entries) follow their entries.
+    old_hashes = store.entity_hashes(old.id, targets_only=True)
+    new_hashes = store.entity_hashes(new.id, targets_only=True)
     added_ids = sorted(set(new_hashes) - set(old_hashes))
     removed_ids = sorted(set(old_hashes) - set(new_hashes))
     changed_ids = sorted(i for i in set(old_hashes) & set(new_hashes) if old_hashes[i] != new_hashes[i])

@@ -317,13 +317,14 @@ class ReleaseStore:
             ).all()
         return [ParseIssue(r.file, r.location, r.field, r.message, r.severity) for r in rows]
 
-    def entity_hashes(self, release_id: int) -> dict[str, str]:
+    def entity_hashes(self, release_id: int, targets_only: bool = False) -> dict[str, str]:
+        query = select(release_entities.c.entity_id, release_entities.c.hash).where(
+            release_entities.c.release_id == release_id
+        )
+        if targets_only:
+            query = query.where(release_entities.c.target.is_(True))
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(release_entities.c.entity_id, release_entities.c.hash).where(
-                    release_entities.c.release_id == release_id
-                )
-            ).all()
+            rows = conn.execute(query).all()
         return {r.entity_id: r.hash for r in rows}
 
     def entities(self, release_ids: Sequence[int], ids: Sequence[str] | None = None,

@@ -67,15 +67,19 @@ def read_bytes(path: Path) -> bytes:
     """The file's content, gunzipped or unzipped (single-member ZIP) when it is compressed."""
     import gzip
     import zipfile
+    import zlib
 
     data = Path(path).read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        return gzip.decompress(data)
-    if data[:4] == b"PK\x03\x04" and not _is_opendocument(data):
-        with zipfile.ZipFile(path) as zf:
-            members = [n for n in zf.namelist() if not n.endswith("/")]
-            if len(members) == 1:
-                return zf.read(members[0])
+    try:
+        if data[:2] == b"\x1f\x8b":
+            return gzip.decompress(data)
+        if data[:4] == b"PK\x03\x04" and not _is_opendocument(data):
+            with zipfile.ZipFile(path) as zf:
+                members = [n for n in zf.namelist() if not n.endswith("/")]
+                if len(members) == 1:
+                    return zf.read(members[0])
+    except (gzip.BadGzipFile, zlib.error, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        raise NotAList(f"{Path(path).name}: damaged archive ({type(exc).__name__}: {exc})") from exc
     return data
 
 

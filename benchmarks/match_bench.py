@@ -1,0 +1,181 @@
+"""Dev benchmark of the party matching engine: accuracy (score.py), candidate recall, speed, memory.
+
+    .venv/bin/python benchmarks/match_bench.py [--bench ../shared/bench] [--runs 3] [--sample 10]
+
+Runs the dev split through the benchmark protocol (`tradescreen.matching.protocol`, the same code as
+`tradescreen match --corpus ... --queries ...`), then `score.py` on the results and the pairs; prints
+candidate recall per kind (expected entity among the retrieved candidates), queries per second (median
+of --runs full passes, one process), index build time and peak RSS; compares indexed retrieval with a
+brute-force pass over the whole corpus on every --sample-th query (R@FAR on that sample); and, when the
+optional `nomenklatura` package is installed, scores the same sample with logic-v2 for a speed ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from tradescreen.matching import protocol  # noqa: E402
+from tradescreen.matching.model import Query  # noqa: E402
+from tradescreen.matching.screener import Screener  # noqa: E402
+from tradescreen.matching.scorer import OPERATING_THRESHOLD  # noqa: E402
+
+
+def score(bench: Path, args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, str(bench / "score.py"), *args], capture_output=True, text=True,
+                         check=True).stdout
+    print(out.rstrip())
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def write_subset(path: Path, recs: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+
+
+def calibration(results: Path, truth_path: Path) -> None:
+    """What a score means on the dev split: recall, false-alert rate and alert precision at fixed cut-offs."""
+    truth = {t["id"]: set(t["expected"]) for t in protocol.read_jsonl(truth_path)}
+    res = {r["id"]: r["results"] for r in protocol.read_jsonl(results)}
+    print("\n== calibration: what a score means on the dev split ==")
+    for t in (OPERATING_THRESHOLD, 0.5, 0.7, 0.9):
+        pos = [q for q, e in truth.items() if e]
+        neg = [q for q, e in truth.items() if not e]
+        rec = sum(any(h["id"] in truth[q] and h["score"] >= t for h in res.get(q, [])) for q in pos) / len(pos)
+        far = sum(any(h["score"] >= t for h in res.get(q, [])) for q in neg) / len(neg)
+        alerts = [(q, h) for q, hs in res.items() for h in hs if h["score"] >= t]
+        good = sum(h["id"] in truth[q] for q, h in alerts)
+        print(f"  score >= {t:.2f}: recall {rec:.3f}, false-alert rate {far:.3f}, "
+              f"alerts that are the queried party {good / max(1, len(alerts)):.3f} ({len(alerts)} alerts)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--sample", type=int, default=10, help="every N-th query for brute force / logic-v2")
+    args = ap.parse_args()
+    bench = Path(args.bench)
+    data = bench / "data"
+    tmp = Path(tempfile.mkdtemp(prefix="match_bench_"))
+    print(f"machine: {platform.node()} {platform.machine()} {platform.processor() or ''} "
+          f"cpus={os.cpu_count()} python={platform.python_version()} load={os.getloadavg()[0]:.2f}")
+
+    t0 = time.perf_counter()
+    screener = Screener.from_ftm_file(data / "corpus.jsonl")
+    build = time.perf_counter() - t0
+    print(f"index build: {build:.2f} s ({len(screener.index.entities)} entities, {len(screener.index.rows)} names)")
+
+    print("\n== screening (dev split, protocol) ==")
+    protocol.run_queries(screener, data / "queries.jsonl", tmp / "results.jsonl")
+    summary = score(bench, ["--truth", str(data / "truth.jsonl"), "--results", str(tmp / "results.jsonl")])
+    calibration(tmp / "results.jsonl", data / "truth.jsonl")
+    print("\n== pairs ==")
+    t0 = time.perf_counter()
+    protocol.run_pairs(screener, data / "pairs.jsonl", tmp / "pairs.jsonl")
+    pair_time = time.perf_counter() - t0
+    pairs = score(bench, ["--pairs", str(data / "pairs.jsonl"), "--pair-results", str(tmp / "pairs.jsonl")])
+
+    recs = list(protocol.read_jsonl(data / "queries.jsonl"))
+    truth = {t["id"]: t for t in protocol.read_jsonl(data / "truth.jsonl")}
+    queries = [Query.from_ftm(r) for r in recs]
+
+    print("\n== candidate recall (expected entity among retrieved candidates) ==")
+    _, cands = screener.candidates(queries)
+    hit: Counter[str] = Counter()
+    tot: Counter[str] = Counter()
+    ids = [e.id for e in screener.index.entities]
+    for rec, c in zip(recs, cands):
+        t = truth[rec["id"]]
+        if t["expected"]:
+            tot[t["kind"]] += 1
+            hit[t["kind"]] += bool({ids[i] for i in c} & set(t["expected"]))
+    for kind in sorted(tot):
+        print(f"  {kind:24s} {hit[kind] / tot[kind]:.3f}  ({tot[kind]})")
+    print(f"  {'OVERALL':24s} {sum(hit.values()) / sum(tot.values()):.3f}  "
+          f"(mean candidates/query {np.mean([len(c) for c in cands]):.1f})")
+
+    print("\n== speed (match_many, one process, no explanations) ==")
+    rates = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        screener.match_many(queries, limit=10, explain=False)
+        rates.append(len(queries) / (time.perf_counter() - t0))
+    qps = statistics.median(rates)
+    print(f"  queries/s median {qps:.0f} over {args.runs} runs ({', '.join(f'{r:.0f}' for r in rates)}); "
+          f"{1000 / qps:.2f} ms/query; pairs {len(list(protocol.read_jsonl(data / 'pairs.jsonl'))) / pair_time:.0f}/s")
+    t0 = time.perf_counter()
+    screener.match_many(queries[:500], limit=10, explain=True)
+    print(f"  with explanations: {500 / (time.perf_counter() - t0):.0f} queries/s")
+
+    print(f"\n== retrieval loss: indexed vs brute force on every {args.sample}th query ==")
+    sample = recs[:: args.sample]
+    write_subset(tmp / "truth_sample.jsonl", [truth[r["id"]] for r in sample])
+    sq = [Query.from_ftm(r) for r in sample]
+    everything = np.arange(len(screener.index.entities), dtype=np.int32)
+    with open(tmp / "brute.jsonl", "w", encoding="utf-8") as bf, open(tmp / "indexed.jsonl", "w") as xf:
+        t0 = time.perf_counter()
+        brute = [screener._rank(q, screener.query_forms(q), everything, 10, None, False) for q in sq]
+        brute_t = time.perf_counter() - t0
+        indexed = screener.match_many(sq, limit=10, explain=False)
+        for rec, b, x in zip(sample, brute, indexed):
+            bf.write(json.dumps({"id": rec["id"], "results": [{"id": m.entity_id, "score": m.score} for m in b]}) + "\n")
+            xf.write(json.dumps({"id": rec["id"], "results": [{"id": m.entity_id, "score": m.score} for m in x]}) + "\n")
+    print(f"  brute force: {len(sq) / brute_t:.1f} queries/s over {len(screener.index.entities)} entities")
+    figs = {}
+    for label, path in (("brute", tmp / "brute.jsonl"), ("indexed", tmp / "indexed.jsonl")):
+        out = subprocess.run([sys.executable, str(bench / "score.py"), "--truth", str(tmp / "truth_sample.jsonl"),
+                              "--results", str(path)], capture_output=True, text=True, check=True).stdout
+        figs[label] = json.loads(out.strip().splitlines()[-1])
+    for label, f in figs.items():
+        print(f"  {label:8s} R@FAR {f['recall_at_far']:.4f} (t={f['threshold']:.4f}) R@10 {f['recall_at_10']:.4f} "
+              f"on {f['queries']} queries")
+    print(f"  retrieval loss: {100 * (figs['brute']['recall_at_far'] - figs['indexed']['recall_at_far']):+.2f} points")
+
+    try:
+        from nomenklatura.matching import get_algorithm  # type: ignore[import-not-found]
+    except ImportError:
+        print("\nlogic-v2: nomenklatura not installed (optional group `compare`); no speed ratio")
+    else:
+        from followthemoney import model as ftm_model
+
+        algo = get_algorithm("logic-v2")
+        n = 0
+        t0 = time.perf_counter()
+        for q, cand in zip(sq, screener.candidates(sq)[1]):
+            qp = ftm_model.make_entity(q.schema or "LegalEntity")
+            qp.id = "q"
+            qp.add("name", q.names)
+            for c in cand[:60]:
+                ent = screener.index.entities[int(c)]
+                rp = ftm_model.get_proxy({"id": ent.id, "schema": ent.schema, "properties": ent.properties})
+                algo.compare(qp, rp)
+                n += 1
+        lv2 = len(sq) / (time.perf_counter() - t0)
+        print(f"\nlogic-v2 on the same sample: {lv2:.1f} queries/s scoring our candidates ({n} pairs); "
+              f"speed ratio {qps / lv2:.0f}x")
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    per = summary["per_kind"]
+    print("\n== summary ==")
+    print(f"R@FAR {summary['recall_at_far']:.3f} (t={summary['threshold']:.4f}); "
+          + ", ".join(f"{k} {v['recall_at_far']:.3f}" for k, v in per.items() if "recall_at_far" in v))
+    print(f"pairs ROC AUC {pairs['roc_auc']:.3f}; {qps:.0f} queries/s; build {build:.2f} s; peak RSS {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Scoring features: one small function per feature; its docstring is the explanation users read.
+
+Each function takes precomputed alignment facts or attribute sets and returns (value, detail).
+Values are combined by `scorer.Scorer` with weights learned by `train.py` (logistic regression,
+dev split, k-fold cross-validated) and stored in `data/weights.json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+FeatureFn = Callable[..., tuple[float, str]]
+
+
+def dob_match(query_dates: list[str], listed: tuple[str, ...]) -> tuple[float, float, float, str]:
+    """Birth date: the same full date is strong support, the same year mild support, and a year more
+    than one year away from every listed date is evidence of a different person (lists often give
+    approximate years, so ±1 year is neither)."""
+    if not query_dates or not listed:
+        return 0.0, 0.0, 0.0, ""
+    best = "mismatch"
+    detail = f"birth date {query_dates[0]} differs from listed {', '.join(listed[:3])}"
+    for q in query_dates:
+        for d in listed:
+            if len(q) >= 10 and len(d) >= 10 and q[:10] == d[:10]:
+                return 1.0, 0.0, 0.0, f"birth date {q[:10]} matches"
+            qy, dy = q[:4], d[:4]
+            if qy.isdigit() and dy.isdigit():
+                if qy == dy:
+                    if best != "year":
+                        best, detail = "year", f"birth year {qy} matches ({d})"
+                elif abs(int(qy) - int(dy)) <= 1 and best == "mismatch":
+                    best, detail = "near", f"birth year {qy} within a year of {d}"
+    if best == "year":
+        return 0.0, 1.0, 0.0, detail
+    if best == "near":
+        return 0.0, 0.0, 0.0, detail
+    return 0.0, 0.0, 1.0, detail
+
+
+def country_match(query: list[str], listed: frozenset[str]) -> tuple[float, float, str]:
+    """Country or nationality: shared with the listed party supports the match; disjoint when both
+    sides give countries counts against it."""
+    if not query or not listed:
+        return 0.0, 0.0, ""
+    common = sorted(set(query) & listed)
+    if common:
+        return 1.0, 0.0, f"country {', '.join(common)} matches"
+    return 0.0, 1.0, f"country {', '.join(query)} not among listed {', '.join(sorted(listed)[:4])}"
+
+
+def gender_mismatch(query: str | None, listed: str | None) -> tuple[float, str]:
+    """Gender: both given and different counts against the match."""
+    if query and listed and query[0] != listed[0]:
+        return 1.0, f"gender {query} differs from listed {listed}"
+    return 0.0, ""
+
+
+def identifier_match(query: set[str], listed: frozenset[str]) -> tuple[float, str]:
+    """Identifier (IMO, passport, tax or registration number, BIC): an identical strong identifier is
+    decisive on its own."""
+    common = sorted(query & listed)
+    if common:
+        return 1.0, f"{common[0]} identical"
+    return 0.0, ""
+
+
+def schema_mismatch(query: str | None, listed: str) -> tuple[float, str]:
+    """Type of party: a person query against a listed organisation or vessel (or the reverse)."""
+    if not query or query in ("LegalEntity", "Thing"):
+        return 0.0, ""
+    q_person = query == "Person"
+    l_person = listed == "Person"
+    if q_person != l_person:
+        return 1.0, f"query is a {query}, listed party a {listed}"
+    return 0.0, ""
+
+
+#: Names of the name-alignment features, documented here because they come out of one vectorised
+#: computation in `scorer.py` rather than one function each.
+NAME_FEATURE_DOCS: dict[str, str] = {
+    "query_coverage": "Share of the query name's rarity-weighted tokens that align with a listed name token.",
+    "listed_coverage": "Share of the listed name's rarity-weighted tokens that align with a query token.",
+    "coverage_product": "Both coverages at once: high only when the names align both ways.",
+    "matched_rarity": "Rarity mass of the aligned tokens: rare words matching weigh more than generic ones.",
+    "unmatched_query": "Rarity mass of query tokens with no counterpart in the listed name.",
+    "unmatched_listed": "Rarity mass of listed-name tokens with no counterpart in the query.",
+    "sorted_similarity": "Edit similarity of the two names with tokens sorted (order-free, typo-tolerant).",
+    "joined_similarity": "Edit similarity with spaces removed: catches merged or split words.",
+    "single_token": "The query name is one token: little evidence whatever it matches.",
+    "weak_alias": "The aligned listed name is a weak alias (nickname, kunya): support is limited.",
+    "abjad_coverage": "Query written in Arabic/Hebrew script, compared by consonant skeleton.",
+    "min_token": "The weakest alignment among the query's distinctive tokens.",
+    "exact": "Query and listed name have the same tokens.",
+    "legal_form_mismatch": "Both names carry a legal form and the forms differ.",
+    "rarest_match": "Rarity of the rarest aligned query token: generic words alone ('TRADING', 'GLOBAL') stay low.",
+    "acronym": "One name is the acronym of the other (initials of its words).",
+}

@@ -1,0 +1,280 @@
+"""Candidate index: every name of every listed party as a sparse row of tokens, skeletons, phonetic keys
+and character trigrams, plus exact identifiers.
+
+Retrieval is one sparse matrix product per batch of queries (scipy CSR), never a Python loop over listed
+names. Features are weighted by rarity (IDF over all listed names) so a query sharing only "TRADING"
+or "AL" with a listed name ranks it low. Skeleton features let Arabic-script queries ("mhmd") meet Latin
+spellings ("MOHAMMED"); trigrams catch typos; phonetic keys catch spelling variants.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from tradescreen.entity import Entity
+from tradescreen.matching.model import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
+from tradescreen.matching.names import NameForm, analyse, particles
+from tradescreen.matching.text import phonetic, skeleton
+
+#: Retrieval feature weights relative to an exact token (tuned for recall, not per query).
+W_TOKEN, W_SKEL, W_PHON, W_GRAM = 1.0, 0.6, 0.5, 0.35
+PARTICLE_FACTOR = 0.25
+
+_ID_CLEAN = re.compile(r"[^A-Z0-9]")
+
+
+def normalise_identifier(value: str) -> str:
+    """Upper-case alphanumerics without an "IMO" prefix; too short to be distinctive -> ""."""
+    v = _ID_CLEAN.sub("", value.upper())
+    if v.startswith("IMO") and v[3:].isdigit():
+        v = v[3:]
+    return v if len(v) >= 5 else ""
+
+
+def trigrams(token: str) -> list[str]:
+    padded = f"#{token}#"
+    return [padded[i:i + 3] for i in range(len(padded) - 2)] if len(token) > 1 else [padded]
+
+
+@dataclass(slots=True)
+class NameRow:
+    entity: int
+    prop: str
+    form: NameForm
+
+
+class Vocabulary:
+    """Token table with rarity weights and per-token keys, shared by retrieval and scoring."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.tokens: list[str] = []
+        self.df: list[int] = []
+
+    def add(self, token: str) -> int:
+        tid = self.ids.get(token)
+        if tid is None:
+            tid = len(self.tokens)
+            self.ids[token] = tid
+            self.tokens.append(token)
+            self.df.append(0)
+        return tid
+
+    def finish(self, n_names: int) -> None:
+        parts = particles()
+        df = np.asarray(self.df, dtype=np.float64)
+        idf = np.log((n_names + 1) / (df + 1)) + 1.0
+        self.max_idf = float(math.log(n_names + 1) + 1.0)
+        factor = np.array([PARTICLE_FACTOR if t in parts else 1.0 for t in self.tokens])
+        self.idf = (idf * factor).astype(np.float32)
+        self.tokens_arr = np.array(self.tokens, dtype=object)
+        self.skel = np.array([skeleton(t) for t in self.tokens], dtype=object)
+        self.phon = np.array([phonetic(t) if len(t) >= 4 else "\x00" + t for t in self.tokens])
+        self.first = np.array([ord(t[0]) for t in self.tokens], dtype=np.int32)
+        self.length = np.array([len(t) for t in self.tokens], dtype=np.int32)
+
+    def weight(self, token: str) -> float:
+        tid = self.ids.get(token)
+        if tid is not None:
+            return float(self.idf[tid])
+        return self.max_idf * (PARTICLE_FACTOR if token in particles() else 1.0)
+
+
+class FeatureSpace:
+    """Maps retrieval feature strings to columns and rarity weights."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, int] = {}
+        self.df: list[int] = []
+
+    def col(self, key: str) -> int:
+        c = self.cols.get(key)
+        if c is None:
+            c = len(self.df)
+            self.cols[key] = c
+            self.df.append(0)
+        return c
+
+
+def name_features(form: NameForm) -> dict[str, float]:
+    """Retrieval features of one name (raw weights before IDF): tokens, skeletons, phonetics, trigrams.
+
+    Abjad-script names only emit skeleton features: their transliterated tokens have no vowels and would
+    never equal a Latin spelling.
+    """
+    feats: dict[str, float] = {}
+    parts = particles()
+    for tok in form.tokens:
+        f = PARTICLE_FACTOR if tok in parts else 1.0
+        sk = skeleton(tok)
+        feats["s" + sk] = max(feats.get("s" + sk, 0.0), W_SKEL * f)
+        if form.abjad:
+            for g in trigrams(sk):
+                feats["k" + g] = max(feats.get("k" + g, 0.0), W_GRAM * f)
+            continue
+        feats["t" + tok] = max(feats.get("t" + tok, 0.0), W_TOKEN * f)
+        ph = phonetic(tok)
+        feats["p" + ph] = max(feats.get("p" + ph, 0.0), W_PHON * f)
+        for g in trigrams(tok):
+            feats["g" + g] = max(feats.get("g" + g, 0.0), W_GRAM * f)
+        for g in trigrams(sk):
+            feats["k" + g] = max(feats.get("k" + g, 0.0), W_GRAM * 0.5 * f)
+    acr = acronym(form)
+    if acr:
+        feats["A" + acr] = W_TOKEN
+    for tok in form.tokens:
+        if 2 <= len(tok) <= 6 and tok.isalpha():
+            feats["A" + tok] = max(feats.get("A" + tok, 0.0), W_TOKEN)
+    return feats
+
+
+def acronym(form: NameForm) -> str:
+    """Initials of a name of 3+ words without particles ("International Union of Virtual Media" -> "iuvm"),
+    so that an organisation's acronym and its spelt-out name meet. "" when not applicable."""
+    if form.abjad:
+        return ""
+    parts = particles()
+    words = [t for t in form.tokens if t not in parts and not t.isdigit()]
+    if len(words) < 3:
+        return ""
+    return "".join(t[0] for t in words)
+
+
+class CandidateIndex:
+    """The in-memory index over target entities (see module docstring)."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities: list[Entity] = [e for e in entities if e.target]
+        self.rows: list[NameRow] = []
+        self.vocab = Vocabulary()
+        self.space = FeatureSpace()
+        self.id_index: dict[str, list[int]] = {}
+        self.dob_index: dict[str, list[int]] = {}
+        self.countries: list[frozenset[str]] = []
+        self.birth_dates: list[tuple[str, ...]] = []
+        self.genders: list[str | None] = []
+        self.identifiers: list[frozenset[str]] = []
+        self._build()
+
+    def _build(self) -> None:
+        data: list[float] = []
+        indices: list[int] = []
+        indptr = [0]
+        tok_ids: list[int] = []
+        tok_ptr = [0]
+        for ei, ent in enumerate(self.entities):
+            seen: set[tuple[str, ...]] = set()
+            for prop in NAME_PROPS:
+                for raw in ent.get(prop):
+                    for form in analyse(raw, ent.schema, False):
+                        if form.tokens in seen and not form.abjad:
+                            continue
+                        seen.add(form.tokens)
+                        self.rows.append(NameRow(ei, prop, form))
+                        uniq = set()
+                        for tok in form.tokens:
+                            tid = self.vocab.add(tok)
+                            tok_ids.append(tid)
+                            if tid not in uniq:
+                                self.vocab.df[tid] += 1
+                                uniq.add(tid)
+                        tok_ptr.append(len(tok_ids))
+                        for key, w in name_features(form).items():
+                            c = self.space.col(key)
+                            self.space.df[c] += 1
+                            indices.append(c)
+                            data.append(w)
+                        indptr.append(len(indices))
+            self.countries.append(frozenset(c.lower() for p in COUNTRY_PROPS for c in ent.get(p)))
+            self.birth_dates.append(tuple(ent.get("birthDate")))
+            for d in ent.get("birthDate"):
+                if len(d) == 10:
+                    self.dob_index.setdefault(d, []).append(ei)
+            g = ent.first("gender")
+            self.genders.append(g.lower() if g else None)
+            ids = frozenset(v for p in ID_PROPS for v in map(normalise_identifier, ent.get(p)) if v)
+            self.identifiers.append(ids)
+            for v in ids:
+                self.id_index.setdefault(v, []).append(ei)
+        n = len(self.rows)
+        self.vocab.finish(n)
+        df = np.asarray(self.space.df, dtype=np.float64)
+        self.feat_idf = (np.log((n + 1) / (df + 1)) + 1.0).astype(np.float32)
+        # Pruning threshold for query features: on more than 4% of names, and never below 200 names
+        # (a small index has no ubiquitous features, only few names).
+        self.common_idf = float(np.log((n + 1) / (max(0.04 * n, 200) + 1)) + 1.0)
+        mat = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                             np.asarray(indptr, dtype=np.int64)), shape=(n, len(df)))
+        mat = mat.multiply(self.feat_idf[None, :]).tocsr()
+        norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel()) + 1e-9
+        self.matrix_t = sp.csr_matrix(sp.diags(1.0 / norms).dot(mat).T.astype(np.float32))
+        self.row_entity = np.array([r.entity for r in self.rows], dtype=np.int32)
+        self.row_weak = np.array([r.prop == "weakAlias" for r in self.rows], dtype=bool)
+        self.row_acronym = np.array([acronym(r.form) or "\x00" for r in self.rows])
+        self.row_legal = np.array([r.form.legal[0] if r.form.legal else "" for r in self.rows])
+        self.ent_person = np.array([e.schema == "Person" for e in self.entities], dtype=bool)
+        # Whole-name strings for order-free and merge-tolerant edit similarity (Latin and skeleton forms).
+        self.row_sorted = np.array([" ".join(sorted(r.form.tokens)) for r in self.rows], dtype=object)
+        self.row_joined = np.array(["".join(r.form.tokens) for r in self.rows], dtype=object)
+        skels = [[skeleton(t) for t in r.form.tokens] for r in self.rows]
+        self.row_skel_sorted = np.array([" ".join(sorted(s)) for s in skels], dtype=object)
+        self.row_skel_joined = np.array(["".join(s) for s in skels], dtype=object)
+        self.tok_ids = np.asarray(tok_ids, dtype=np.int32)
+        self.tok_ptr = np.asarray(tok_ptr, dtype=np.int64)
+        # Rows of each entity, for scoring all names of a retrieved entity.
+        order = np.argsort(self.row_entity, kind="stable")
+        self.ent_rows_ptr = np.searchsorted(self.row_entity[order], np.arange(len(self.entities) + 1))
+        self.ent_rows = order.astype(np.int32)
+
+    def query_vector(self, forms: Sequence[NameForm]) -> tuple[list[int], list[float]]:
+        feats: dict[str, float] = {}
+        for form in forms:
+            for key, w in name_features(form).items():
+                feats[key] = max(feats.get(key, 0.0), w)
+        cols: list[int] = []
+        vals: list[float] = []
+        for key, w in feats.items():
+            c = self.space.cols.get(key)
+            # Features on more than ~4% of names ("#al", "al") add cost, not recall: their
+            # rare neighbours in the same name carry the retrieval.
+            if c is not None and self.feat_idf[c] > self.common_idf:
+                cols.append(c)
+                vals.append(w * float(self.feat_idf[c]))
+        return cols, vals
+
+    def retrieve(self, forms_batch: Sequence[Sequence[NameForm]], n_names: int = 60,
+                 n_entities: int = 25) -> list[np.ndarray]:
+        """Entity indices of the best candidates per query (by cosine of weighted features), best first."""
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for forms in forms_batch:
+            cols, vals = self.query_vector(forms)
+            indices.extend(cols)
+            data.extend(vals)
+            indptr.append(len(indices))
+        q = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                           np.asarray(indptr, dtype=np.int64)), shape=(len(forms_batch), len(self.feat_idf)))
+        sims = (q @ self.matrix_t).tocsr()
+        out: list[np.ndarray] = []
+        for i in range(len(forms_batch)):
+            lo, hi = sims.indptr[i], sims.indptr[i + 1]
+            if lo == hi:
+                out.append(np.zeros(0, dtype=np.int32))
+                continue
+            vals_i = sims.data[lo:hi]
+            rows_i = sims.indices[lo:hi]
+            if hi - lo > n_names:
+                top = np.argpartition(-vals_i, n_names)[:n_names]
+                rows_i, vals_i = rows_i[top], vals_i[top]
+            order = np.argsort(-vals_i, kind="stable")
+            ents = self.row_entity[rows_i[order]]
+            _, first = np.unique(ents, return_index=True)
+            out.append(ents[np.sort(first)][:n_entities])
+        return out

@@ -1,0 +1,64 @@
+"""Legal forms: written differently in every language, they must neither help nor hurt a name match.
+
+"OOO", "LLC", "Obshchestvo s Ogranichennoi Otvetstvennostyu" and "ООО" are the same form; rigour's
+org-type tables (made for exactly this) rewrite each to one compare form, and we then lift the form out
+of the name so that "ROMASHKA LLC" aligns with "OOO ROMASHKA" on "romashka" alone. The form is kept
+on the side for a small same-form / different-form signal.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from rigour.names import remove_org_types, replace_org_types_compare
+
+
+@lru_cache(maxsize=1)
+def extra_legal_tokens() -> frozenset[str]:
+    text = resources.files("tradescreen.matching").joinpath("data").joinpath("legal_extra.txt")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+def _join_letter_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """"s a de c v" -> "sa de cv": dotted abbreviations split into letters by tokenisation."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in tokens:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(tok)
+    if run:
+        out.append("".join(run))
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def split_legal_form(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(name tokens without legal forms, legal-form compare tokens) for an organisation name.
+
+    When the name is nothing but a legal form ("SA", "Company Limited") the tokens are kept: an
+    empty name would match nothing and hide the entry.
+    """
+    joined = _join_letter_runs(tokens)
+    compare = replace_org_types_compare(" ".join(joined))
+    ctoks = compare.split()
+    stripped = remove_org_types(compare).split()
+    extra = extra_legal_tokens()
+    remaining = list(stripped)
+    legal: list[str] = []
+    for tok in ctoks:
+        if tok in remaining:
+            remaining.remove(tok)
+        else:
+            legal.append(tok)
+    name = [t for t in stripped if t not in extra]
+    legal.extend(t for t in stripped if t in extra)
+    if not name:
+        return tuple(ctoks), ()
+    return tuple(name), tuple(legal)

@@ -1,0 +1,205 @@
+"""The public screening API: build a `Screener` from entities or an FtM file, then `match` queries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from tradescreen.entity import Entity
+from tradescreen.matching import scorer as S
+from tradescreen.matching.features import NAME_FEATURE_DOCS
+from tradescreen.matching.index import CandidateIndex
+from tradescreen.matching.model import Feature, Match, Query
+from tradescreen.matching.names import NameForm, analyse
+from tradescreen.matching.text import skeleton
+
+#: Candidate names pulled from the index per query, and distinct entities kept from them.
+N_NAMES = 100
+N_ENTITIES = 30
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-x)))
+
+
+class Screener:
+    """Screens parties against an in-memory index of listed (target) entities."""
+
+    def __init__(self, entities: Iterable[Entity], weights: S.Weights | None = None) -> None:
+        self.index = CandidateIndex(entities)
+        self.weights = weights or S.default_weights()
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[Entity]) -> Screener:
+        return cls(entities)
+
+    @classmethod
+    def from_ftm_file(cls, path: str | Path) -> Screener:
+        """FollowTheMoney JSON lines (one entity per line), e.g. the bench corpus or an OpenSanctions export."""
+        entities: list[Entity] = []
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    entities.append(Entity.from_dict(json.loads(line)))
+        return cls(entities)
+
+    # -- analysis ---------------------------------------------------------------------------------
+    @staticmethod
+    def query_forms(query: Query) -> list[NameForm]:
+        forms: list[NameForm] = []
+        for name in query.names:
+            for form in analyse(name, query.schema, True):
+                if form not in forms:
+                    forms.append(form)
+        return forms
+
+    def candidates(self, queries: Sequence[Query]) -> tuple[list[list[NameForm]], list[np.ndarray]]:
+        """Retrieved entity indices per query (names via the sparse index, plus identifier hits)."""
+        forms = [self.query_forms(q) for q in queries]
+        cands = self.index.retrieve(forms, N_NAMES, N_ENTITIES)
+        for i, q in enumerate(queries):
+            extra = [e for v in S.query_identifiers(q) for e in self.index.id_index.get(v, [])]
+            # A full birth date shared with a listed party brings it in even when no name part matches:
+            # aliases can be entirely different names, and the scorer decides whether the rest agrees.
+            extra += [e for d in q.birth_dates if len(d) == 10 for e in self.index.dob_index.get(d, [])]
+            if extra:
+                cands[i] = np.unique(np.concatenate([cands[i], np.asarray(extra, dtype=np.int32)]))
+        return forms, cands
+
+    def feature_matrix(self, query: Query, forms: list[NameForm], ents: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
+        """(features per entity, chosen name row per entity, chosen query form index, entity details)."""
+        idx = self.index
+        n_ent = len(ents)
+        feats = np.zeros((n_ent, len(S.FEATURES)), dtype=np.float32)
+        best_row = np.full(n_ent, -1, dtype=np.int64)
+        best_form = np.zeros(n_ent, dtype=np.int64)
+        details: list[list[str]] = []
+        if n_ent == 0:
+            return feats, best_row, best_form, details
+        lens = idx.ent_rows_ptr[ents + 1] - idx.ent_rows_ptr[ents]
+        offs = np.cumsum(lens) - lens
+        pos = np.arange(int(lens.sum())) - np.repeat(offs, lens) + np.repeat(idx.ent_rows_ptr[ents], lens)
+        rows = idx.ent_rows[pos].astype(np.int64)
+        best_sel = np.full(n_ent, -1.0)
+        for fi, form in enumerate(forms):
+            nf, _ = S.name_features(idx, S.prepare(form), rows)
+            sel = S.selection_score(nf)
+            # best row per entity: argmax within each entity's segment
+            seg_max = np.maximum.reduceat(sel, offs)
+            is_best = sel == np.repeat(seg_max, lens)
+            first_best = np.full(n_ent, -1, dtype=np.int64)
+            cand_pos = np.flatnonzero(is_best)
+            seg_of = np.repeat(np.arange(n_ent), lens)[cand_pos]
+            first_best[seg_of[::-1]] = cand_pos[::-1]
+            better = seg_max > best_sel
+            best_sel = np.where(better, seg_max, best_sel)
+            feats[better, : len(S.NAME_FEATURES)] = nf[first_best[better]]
+            best_row[better] = rows[first_best[better]]
+            best_form[better] = fi
+        qids = S.query_identifiers(query)
+        feats[:, len(S.NAME_FEATURES):] = S.entity_matrix(idx, query, ents, qids)
+        return feats, best_row, best_form, details
+
+    def probabilities(self, feats: np.ndarray) -> np.ndarray:
+        w = self.weights
+        p = _sigmoid(w.bias + S.expand(feats.astype(np.float64)) @ w.as_array())
+        ident = feats[:, S.FEATURES.index("identifier_match")] > 0
+        weak_only = (feats[:, S.FEATURES.index("weak_alias")] > 0) & ~ident
+        p = np.where(weak_only, np.minimum(p, S.WEAK_ALIAS_CAP), p)
+        # An identical strong identifier (IMO, passport, tax no., BIC) is decisive on its own.
+        return np.where(ident, np.maximum(p, S.IDENTIFIER_FLOOR), p)
+
+    # -- public API -------------------------------------------------------------------------------
+    def match(self, query: Query, limit: int = 10, threshold: float | None = None) -> list[Match]:
+        return self.match_many([query], limit, threshold)[0]
+
+    def match_many(self, queries: Sequence[Query], limit: int = 10, threshold: float | None = None,
+                   explain: bool = True, batch: int = 256) -> list[list[Match]]:
+        out: list[list[Match]] = []
+        for start in range(0, len(queries), batch):
+            chunk = queries[start:start + batch]
+            forms_b, cands_b = self.candidates(chunk)
+            for q, forms, ents in zip(chunk, forms_b, cands_b):
+                out.append(self._rank(q, forms, ents, limit, threshold, explain))
+        return out
+
+    def _rank(self, query: Query, forms: list[NameForm], ents: np.ndarray, limit: int, threshold: float | None,
+              explain: bool) -> list[Match]:
+        if len(ents) == 0 or not forms:
+            return []
+        feats, best_row, best_form, _details = self.feature_matrix(query, forms, ents)
+        probs = self.probabilities(feats)
+        order = np.argsort(-probs, kind="stable")[:limit]
+        results: list[Match] = []
+        for k in order:
+            p = float(probs[k])
+            if threshold is not None and p < threshold:
+                break
+            ent = self.index.entities[int(ents[k])]
+            row = self.index.rows[int(best_row[k])]
+            form = forms[int(best_form[k])]
+            expl: list[Feature] = []
+            if explain:
+                det = S.entity_features(self.index, query, int(ents[k]), S.query_identifiers(query))[1]
+                expl = self.explain(form, row.form, row.prop, feats[k], det)
+            results.append(Match(ent.id, ent.caption, ent.schema, list(ent.datasets), p, row.form.original,
+                                 form.original, expl))
+        return results
+
+    def score_pair(self, a: Query, b: Query) -> Match:
+        """Score two parties against each other (the bench pairs protocol): `b` plays the listed party."""
+        ent = Entity(id="b", schema=b.schema or a.schema or "LegalEntity")
+        ent.add("name", b.names)
+        ent.add("birthDate", b.birth_dates)
+        ent.add("country", b.countries)
+        ent.add("idNumber", b.identifiers)
+        if b.gender:
+            ent.add("gender", b.gender)
+        single = Screener([ent], self.weights)
+        # Share the rarity statistics of the main index: a two-name index knows no rarity.
+        single.index.vocab.idf = np.array([self.index.vocab.weight(t) for t in single.index.vocab.tokens],
+                                          dtype=np.float32)
+        single.index.vocab.max_idf = self.index.vocab.max_idf
+        q = Query(a.names, a.schema or b.schema, a.birth_dates, a.countries, a.gender, a.identifiers)
+        forms = self.query_forms(q)
+        if not forms or not single.index.rows:
+            return Match("b", b.names[0] if b.names else "", ent.schema, [], 0.0, "", "", [])
+        res = single._rank(q, forms, np.array([0], dtype=np.int32), 1, None, True)
+        return res[0] if res else Match("b", ent.caption, ent.schema, [], 0.0, "", "", [])
+
+    def explain(self, qform: NameForm, lform: NameForm, prop: str, feats: np.ndarray,
+                details: list[str]) -> list[Feature]:
+        """Human-readable evidence: the token alignment, then every non-zero feature with its weight."""
+        w = self.weights.as_array()[: len(S.FEATURES)]
+        out: list[Feature] = []
+        pairs = []
+        for qt in qform.tokens:
+            best, bt = 0.0, ""
+            for lt in lform.tokens:
+                a, b = (skeleton(qt), skeleton(lt)) if qform.abjad else (qt, lt)
+                s = Indel.normalized_similarity(a, b)
+                if s > best:
+                    best, bt = s, lt
+            if best >= S.TOKEN_FLOOR:
+                pairs.append(f"{qt}={bt}" if best == 1.0 else f"{qt}~{bt} {best:.2f}")
+            else:
+                pairs.append(f"{qt} unmatched")
+        kind = {"weakAlias": "weak alias", "previousName": "former name", "alias": "alias"}.get(prop, "name")
+        how = "consonant skeleton" if qform.abjad else "token alignment"
+        nf = len(S.NAME_FEATURES)
+        name_contrib = float(feats[:nf] @ w[:nf])
+        out.append(Feature("name", float(feats[0]), name_contrib,
+                           f"query '{qform.original}' ~ {kind} '{lform.original}' ({how}: {', '.join(pairs)})"))
+        for i, fname in enumerate(S.NAME_FEATURES):
+            if feats[i] and w[i]:
+                out.append(Feature(fname, float(feats[i]), float(w[i]), NAME_FEATURE_DOCS.get(fname, fname)))
+        for j, fname in enumerate(S.ENTITY_FEATURES):
+            i = nf + j
+            if feats[i] and details[j]:
+                out.append(Feature(fname, float(feats[i]), float(w[i]), details[j]))
+        return out
