@@ -30,10 +30,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tradescreen.matching import protocol  # noqa: E402
-from tradescreen.matching.model import Query  # noqa: E402
-from tradescreen.matching.screener import Screener  # noqa: E402
-from tradescreen.matching.scorer import OPERATING_THRESHOLD  # noqa: E402
+from tradescreen.matching import protocol
+from tradescreen.matching.model import Query
+from tradescreen.matching.scorer import OPERATING_THRESHOLD
+from tradescreen.matching.screener import Screener
 
 
 def score(bench: Path, args: list[str]) -> dict:

@@ -6,6 +6,7 @@ import typer
 
 from tradescreen.cli import lists as _lists
 from tradescreen.cli import match as _match
+from tradescreen.cli import screen as _screen
 
 app = typer.Typer(
     name="tradescreen",
@@ -16,6 +17,7 @@ app = typer.Typer(
 )
 _lists.register(app)
 _match.register(app)
+_screen.register(app)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from tradescreen.entity import Entity
 from tradescreen.matching import Screener
@@ -64,6 +64,8 @@ class ScreeningContext:
     block_threshold: float = 0.9
     #: Active releases as (source, release id, published), for the evidence of every party finding.
     releases: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    #: Description findings by (description, code): descriptions repeat across a batch.
+    description_cache: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
