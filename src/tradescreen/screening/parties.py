@@ -60,42 +60,63 @@ def screen_parties(shipment: Shipment, ctx: ScreeningContext) -> list[Finding]:
                                       threshold=ctx.review_threshold)
     findings: list[Finding] = []
     for (role, name, pointer, query), matches in zip(asked, results):
-        for match in matches:
-            findings.append(_finding(ctx, role, name, pointer, query, match))
+        for group in _same_party(matches):
+            findings.append(_finding(ctx, role, name, pointer, query, group))
     return findings
 
 
-def _finding(ctx: ScreeningContext, role: str, name: str, pointer: str, query: Query, match: Match) -> Finding:
+def _same_party(matches: list[Match]) -> list[list[Match]]:
+    """Group hits that are one listed party published on several lists (SDN and the CSL's copy of it).
+
+    An analyst wants one finding per listed party naming every list it is on, not the same
+    person twice; hits group when the listed name is the same and the scores agree.
+    """
+    groups: dict[tuple[str, str], list[Match]] = {}
+    for match in matches:
+        key = (" ".join(match.caption.casefold().split()), match.schema)
+        groups.setdefault(key, []).append(match)
+    return sorted(groups.values(), key=lambda g: -max(m.score for m in g))
+
+
+def _finding(ctx: ScreeningContext, role: str, name: str, pointer: str, query: Query,
+             group: list[Match]) -> Finding:
+    match = max(group, key=lambda m: m.score)
     blocking = match.score >= ctx.block_threshold
-    title = list_title(ctx, match)
-    entity = ctx.entities.get(match.entity_id)
-    source = match.datasets[0] if match.datasets else ""
-    release = ctx.releases.get(source)
+    titles = list(dict.fromkeys(list_title(ctx, m) for m in group))
     listed_as = match.matched_name if match.matched_name and match.matched_name != match.caption else ""
     message = (
-        f"The {_role_words(role)} '{name}' {'matches' if blocking else 'may be'} '{match.caption}' on the {title}"
+        f"The {_role_words(role)} '{name}' {'matches' if blocking else 'may be'} '{match.caption}'"
+        f" on the {_join(titles)}"
         + (f" (as '{listed_as}')" if listed_as else "")
         + f", score {match.score:.2f}"
     )
     if query.countries:
         message += f"; the document gives {', '.join(country_name(c) for c in query.countries)}"
+    entries = []
+    for m in group:
+        source = m.datasets[0] if m.datasets else ""
+        entry: dict[str, Any] = {"list": list_title(ctx, m), "source": source, "entity_id": m.entity_id,
+                                 "score": round(m.score, 4)}
+        release = ctx.releases.get(source)
+        if release:
+            entry["release"] = release[0]
+            if release[1]:
+                entry["list_published"] = release[1]
+        entries.append(entry)
+    entity = ctx.entities.get(match.entity_id)
     evidence: dict[str, Any] = {
         "role": role,
         "party": name,
         "ref": pointer,
-        "list": title,
-        "source": source,
+        "list": titles[0],
         "entity_id": match.entity_id,
         "entity_name": match.caption,
         "matched_name": match.matched_name,
         "schema": match.schema,
         "score": round(match.score, 4),
+        "listings": entries,
         "explanation": [f.detail for f in match.explanation],
     }
-    if release:
-        evidence["release"] = release[0]
-        if release[1]:
-            evidence["list_published"] = release[1]
     if entity is not None:
         if entity.get("program"):
             evidence["programs"] = entity.get("program")
@@ -103,3 +124,7 @@ def _finding(ctx: ScreeningContext, role: str, name: str, pointer: str, query: Q
             evidence["topics"] = entity.get("topics")
     rule = "party.listed" if blocking else "party.possible_match"
     return Finding("party", "block" if blocking else "review", rule, message, evidence)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and the " + items[-1]
