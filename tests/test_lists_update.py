@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from conftest import LISTS
 from helpers_cli import run
+
 from tradescreen.download import source_downloads
 
 

@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
-
 from conftest import FIXTURES, LISTS, REFERENCE
 from helpers_cli import run
+from lxml import html as lxml_html
 
 CASES = FIXTURES / "screening"
 

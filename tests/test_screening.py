@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, LISTS, REFERENCE
+
 from tradescreen.entity import Entity
 from tradescreen.importer import plan_import
 from tradescreen.screening import ScreeningContext, ScreeningResult, screen_shipment

@@ -10,7 +10,6 @@ as `<mirror>/<source>/<filename>`.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +87,7 @@ def download_source(source: str, settings: Settings, mirror: str | None = None) 
     downloads = source_downloads(source)
     if not downloads:
         raise DownloadError(f"{source}: no download address is known for this source")
-    mirror = mirror if mirror is not None else os.environ.get("TRADESCREEN_MIRROR")
+    mirror = mirror if mirror is not None else settings.mirror
     stamp = utcnow().replace(":", "").replace("-", "")
     folder = settings.downloads_dir / source / stamp
     folder.mkdir(parents=True, exist_ok=True)

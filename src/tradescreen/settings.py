@@ -26,6 +26,8 @@ class Settings:
     http_retries: int
     #: Largest list file accepted from a publisher, in bytes (TRADESCREEN_MAX_DOWNLOAD_BYTES).
     max_download_bytes: int
+    #: Base URL of an internal copy of the publishers' files, `<mirror>/<source>/<file>` (TRADESCREEN_MIRROR).
+    mirror: str | None
     #: Reference data folder: HS nomenclature, UN/LOCODE, country codes (TRADESCREEN_REFERENCE_DIR).
     reference_dir: Path | None
     #: Party match score from which a hit is shown for review (TRADESCREEN_MATCH_REVIEW).
@@ -53,6 +55,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         http_timeout=float(env.get("TRADESCREEN_HTTP_TIMEOUT", "60")),
         http_retries=int(env.get("TRADESCREEN_HTTP_RETRIES", "3")),
         max_download_bytes=int(env.get("TRADESCREEN_MAX_DOWNLOAD_BYTES", str(500 * 1024 * 1024))),
+        mirror=env.get("TRADESCREEN_MIRROR") or None,
         reference_dir=Path(env["TRADESCREEN_REFERENCE_DIR"]).expanduser() if env.get("TRADESCREEN_REFERENCE_DIR")
         else None,
         match_review=float(env.get("TRADESCREEN_MATCH_REVIEW", "0.7")),

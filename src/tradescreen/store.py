@@ -11,9 +11,10 @@ half-updated.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -142,7 +143,7 @@ class NewRelease:
 
 
 def utcnow() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _row_to_release(row: Any) -> Release:
@@ -234,7 +235,8 @@ class ReleaseStore:
                     message=new.message,
                     issue_count=len(new.issues),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            release_id = int(release_id[0])  # type: ignore[index]
             _insert_ignore(conn, entity_data, list(data_rows.values()))
             for row in entity_rows:
                 row["release_id"] = release_id
@@ -260,7 +262,8 @@ class ReleaseStore:
                     content_hash=content_hash, entity_count=entity_count, record_count=0,
                     schemata="{}", status=status, message=message, issue_count=len(issues),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            release_id = int(release_id[0])  # type: ignore[index]
             self._store_issues(conn, release_id, issues)
         release = self.get_release(release_id)
         assert release is not None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from tradescreen.cli.output import info, print_json, print_table, warn
+from tradescreen.cli.output import Steps, info, print_json, print_table, warn
 from tradescreen.importer import ImportOutcome, import_group, import_paths, plan_import
-from tradescreen.settings import load_settings
+from tradescreen.settings import Settings, load_settings
 from tradescreen.sources import SOURCE_TITLES
 from tradescreen.store import ReleaseStore
 
@@ -49,16 +48,17 @@ def _report(outcomes: list[ImportOutcome], as_json: bool) -> int:
 @lists_app.command("import")
 def import_cmd(
     paths: list[Path] = typer.Argument(..., help="List files or folders; formats are recognised by content."),
-    source: Optional[str] = typer.Option(None, "--source", help="Source id for FollowTheMoney JSON files."),
+    source: str | None = typer.Option(None, "--source", help="Source id for FollowTheMoney JSON files."),
     force: bool = typer.Option(False, "--force", help="Activate even a release much smaller than the active one."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
 ) -> None:
     """Import list files from disk, one release per source."""
     settings = load_settings()
     store = ReleaseStore.open(settings)
-    plan, outcomes = import_paths(store, paths, settings, source_override=source, force=force,
-                                  progress=lambda s: info(f"importing {s} ...") if not as_json else None)
-    for path, reason in plan.skipped:
+    with Steps("importing") as steps:
+        plan, outcomes = import_paths(store, paths, settings, source_override=source, force=force,
+                                      progress=steps.step)
+    for path, _reason in plan.skipped:
         info(f"skipped {path}: not a list file")
     for error in plan.errors:
         warn(error)
@@ -72,13 +72,13 @@ def import_cmd(
 
 @lists_app.command("update")
 def update_cmd(
-    sources: Optional[list[str]] = typer.Argument(None, help="Sources to update (default: all that can be downloaded)."),
-    mirror: Optional[str] = typer.Option(None, "--mirror", help="Base URL of an internal mirror (<mirror>/<source>/<file>)."),
+    sources: list[str] | None = typer.Argument(None, help="Sources to update (default: all that can be downloaded)."),
+    mirror: str | None = typer.Option(None, "--mirror", help="Base URL of an internal mirror (<mirror>/<source>/<file>)."),
     force: bool = typer.Option(False, "--force", help="Activate even a release much smaller than the active one."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Download lists from their official publishers and import them."""
-    from tradescreen.download import DownloadError, download_source, downloadable_sources
+    from tradescreen.download import downloadable_sources
 
     settings = load_settings()
     store = ReleaseStore.open(settings)
@@ -89,25 +89,32 @@ def update_cmd(
         raise typer.Exit(2)
     outcomes: list[ImportOutcome] = []
     for source in wanted:
-        info(f"downloading {source} ...")
-        try:
-            fetched = download_source(source, settings, mirror)
-        except DownloadError as exc:
-            active = store.active(source)
-            store.record_failure(source, "download", "failed", str(exc))
-            outcomes.append(ImportOutcome(source, "failed", f"download failed: {exc}", None,
-                                          active[0] if active else None))
-            continue
-        plan = plan_import([f.path for f in fetched])
-        if plan.errors or len(plan.groups) != 1:
-            active = store.active(source)
-            outcomes.append(ImportOutcome(source, "failed", "; ".join(plan.errors) or "files did not form one list",
-                                          None, active[0] if active else None))
-            continue
-        origin = ", ".join(f.url for f in fetched)
-        outcomes.append(import_group(store, plan.groups[0], settings, origin=origin, force=force))
+        with Steps("downloading") as steps:
+            steps.step(source)
+            outcomes.append(_update_one(store, source, settings, mirror, force))
     if _report(outcomes, as_json):
         raise typer.Exit(1)
+
+
+def _update_one(store: ReleaseStore, source: str, settings: Settings, mirror: str | None,
+                force: bool) -> ImportOutcome:
+    """Download one source and import it; any failure leaves its active release in place."""
+    from tradescreen.download import DownloadError, download_source
+
+    active = store.active(source)
+    previous = active[0] if active else None
+    try:
+        fetched = download_source(source, settings, mirror)
+    except DownloadError as exc:
+        store.record_failure(source, "download", "failed", str(exc))
+        return ImportOutcome(source, "failed", f"download failed: {exc}", None, previous)
+    plan = plan_import([f.path for f in fetched])
+    if plan.errors or len(plan.groups) != 1:
+        message = "; ".join(plan.errors) or "the downloaded files did not form one list"
+        store.record_failure(source, "download", "failed", message)
+        return ImportOutcome(source, "failed", message, None, previous)
+    origin = ", ".join(f.url for f in fetched)
+    return import_group(store, plan.groups[0], settings, origin=origin, force=force)
 
 
 @lists_app.command("status")
@@ -161,8 +168,8 @@ def issues_cmd(release: int = typer.Argument(..., help="Release id (see `lists r
 @lists_app.command("diff")
 def diff_cmd(
     source: str = typer.Argument(...),
-    release_a: Optional[int] = typer.Argument(None, help="Older release (default: the one before the active)."),
-    release_b: Optional[int] = typer.Argument(None, help="Newer release (default: the active one)."),
+    release_a: int | None = typer.Argument(None, help="Older release (default: the one before the active)."),
+    release_b: int | None = typer.Argument(None, help="Newer release (default: the active one)."),
     as_json: bool = typer.Option(False, "--json"),
     limit: int = typer.Option(20, "--limit", help="Entries listed per kind of change (0: all)."),
 ) -> None:
@@ -186,7 +193,7 @@ def diff_cmd(
         result = diff_releases(store, old, new)
     except ValueError as exc:
         warn(str(exc))
-        raise typer.Exit(2)
+        raise typer.Exit(2) from exc
     cap = limit or None
     if as_json:
         print_json(result.to_dict(cap))
@@ -203,9 +210,9 @@ def diff_cmd(
 
 @lists_app.command("export")
 def export_cmd(
-    source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources."),
+    source: list[str] | None = typer.Option(None, "--source", help="Only these sources."),
     fmt: str = typer.Option("ftm", "--format", help="Output format: ftm (FollowTheMoney JSON lines)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
 ) -> None:
     """Export the entities of the active releases."""
     if fmt != "ftm":

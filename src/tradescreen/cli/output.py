@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -44,3 +45,32 @@ def warn(message: str) -> None:
 
 def info(message: str) -> None:
     console(stderr=True).print(message, markup=False)
+
+
+class Steps:
+    """Progress over named steps: a rich spinner at a terminal, plain lines on stderr otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Steps:
+        if sys.stderr.isatty():
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                      console=console(stderr=True), transient=True)
+            self._progress.__enter__()
+            self._task = self._progress.add_task(self.label)
+        return self
+
+    def step(self, what: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description=f"{self.label} {what}")
+        else:
+            info(f"{self.label} {what} ...")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(None, None, None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -24,12 +23,12 @@ def screen_cmd(
                                                  "ONE Record, Cargo-XML, UBL, WCO declarations, invoice PDFs)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text | json (one line per shipment) | html"),
     regime: str = typer.Option(",".join(sorted(REGIMES)), "--regime", help="Legal regimes to apply, e.g. US,EU."),
-    lists_from: Optional[Path] = typer.Option(None, "--lists-from",
+    lists_from: Path | None = typer.Option(None, "--lists-from",
                                               help="Import list files from this folder first (offline)."),
-    reference: Optional[Path] = typer.Option(None, "--reference", help="Reference data folder (HS nomenclature, "
+    reference: Path | None = typer.Option(None, "--reference", help="Reference data folder (HS nomenclature, "
                                              "UN/LOCODE); default TRADESCREEN_REFERENCE_DIR."),
     output: Path = typer.Option(Path("screening-reports"), "--output", "-o", help="Folder for HTML reports."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 3 when any shipment is 'block' "
+    fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 3 when any shipment is 'block' "
                                           "(or 'review' or worse): for pipelines."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: leave out info findings."),
 ) -> None:

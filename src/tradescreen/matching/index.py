@@ -37,6 +37,14 @@ def normalise_identifier(value: str) -> str:
     return v if len(v) >= 5 else ""
 
 
+def date_ints(date: str) -> tuple[int, int]:
+    """(year or -1, YYYYMMDD or -1) of an ISO-like date string, for vectorised comparison."""
+    year = int(date[:4]) if date[:4].isdigit() else -1
+    digits = date[:10].replace("-", "")
+    full = int(digits) if len(date) >= 10 and digits.isdigit() and len(digits) == 8 else -1
+    return year, full
+
+
 def trigrams(token: str) -> list[str]:
     padded = f"#{token}#"
     return [padded[i:i + 3] for i in range(len(padded) - 2)] if len(token) > 1 else [padded]
@@ -78,6 +86,14 @@ class Vocabulary:
         self.phon = np.array([phonetic(t) if len(t) >= 4 else "\x00" + t for t in self.tokens])
         self.first = np.array([ord(t[0]) for t in self.tokens], dtype=np.int32)
         self.length = np.array([len(t) for t in self.tokens], dtype=np.int32)
+        # Phonetic keys as integers (tokens under 4 letters have none: -1) so the scorer compares arrays.
+        self.phon_ids: dict[str, int] = {}
+        for p in self.phon:
+            if not p.startswith("\x00"):
+                self.phon_ids.setdefault(p, len(self.phon_ids))
+        self.phon_id = np.array([self.phon_ids.get(p, -1) for p in self.phon], dtype=np.int32)
+        #: Strings the scorer compares against: tokens [0, V), then their consonant skeletons [V, 2V).
+        self.compare_strings = np.concatenate([self.tokens_arr, self.skel.astype(object)])
 
     def weight(self, token: str) -> float:
         tid = self.ids.get(token)
@@ -231,6 +247,57 @@ class CandidateIndex:
         order = np.argsort(self.row_entity, kind="stable")
         self.ent_rows_ptr = np.searchsorted(self.row_entity[order], np.arange(len(self.entities) + 1))
         self.ent_rows = order.astype(np.int32)
+        self._build_scoring_arrays()
+
+    def _build_scoring_arrays(self) -> None:
+        """Per-name and per-entity arrays the batched scorer gathers from (see `scorer.score_batch`)."""
+        self.row_len = np.diff(self.tok_ptr).astype(np.int64)
+        tok_idf = self.vocab.idf[self.tok_ids]
+        self.row_idf_sum = (np.add.reduceat(tok_idf, self.tok_ptr[:-1]) if len(self.rows)
+                            else np.zeros(0, dtype=np.float32)).astype(np.float32)
+        self.legal_ids: dict[str, int] = {}
+        for r in self.rows:
+            for t in r.form.legal:
+                self.legal_ids.setdefault(t, len(self.legal_ids))
+        self.row_legal_id = np.array([self.legal_ids[r.form.legal[0]] if r.form.legal else -1 for r in self.rows],
+                                     dtype=np.int32)
+        self.acr_ids: dict[str, int] = {}
+        for a in self.row_acronym:
+            if a != "\x00":
+                self.acr_ids.setdefault(a, len(self.acr_ids))
+        self.row_acr_id = np.array([self.acr_ids.get(a, -1) for a in self.row_acronym], dtype=np.int32)
+        # Countries as a 256-bit set per entity (codes past the 256th share bits: a rare, harmless collision).
+        self.country_bits: dict[str, int] = {}
+        for cs in self.countries:
+            for c in sorted(cs):
+                self.country_bits.setdefault(c, len(self.country_bits))
+        self.country_mask = np.zeros((len(self.entities), 4), dtype=np.uint64)
+        for ei, cs in enumerate(self.countries):
+            self.country_mask[ei] = self.country_set_mask(cs)
+        # Birth dates as CSR of (year, yyyymmdd-or--1).
+        years: list[int] = []
+        fulls: list[int] = []
+        ptr = [0]
+        for dates in self.birth_dates:
+            for d in dates:
+                y, f = date_ints(d)
+                years.append(y)
+                fulls.append(f)
+            ptr.append(len(years))
+        self.dob_ptr = np.asarray(ptr, dtype=np.int64)
+        self.dob_year = np.asarray(years, dtype=np.int32)
+        self.dob_full = np.asarray(fulls, dtype=np.int32)
+        self.gender_code = np.array([ord(g[0]) if g else 0 for g in self.genders], dtype=np.int32)
+
+    def country_set_mask(self, codes: Iterable[str]) -> np.ndarray:
+        mask = np.zeros(4, dtype=np.uint64)
+        for c in codes:
+            bit = self.country_bits.get(c)
+            if bit is None:
+                continue
+            bit %= 256
+            mask[bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+        return mask
 
     def query_vector(self, forms: Sequence[NameForm]) -> tuple[list[int], list[float]]:
         feats: dict[str, float] = {}

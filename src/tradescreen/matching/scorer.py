@@ -10,6 +10,7 @@ the score is the model's probability that the candidate is the queried party, on
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,14 +20,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from tradescreen.matching import features as F
-from tradescreen.matching.index import CandidateIndex, acronym, normalise_identifier
+from tradescreen.matching.index import PARTICLE_FACTOR, CandidateIndex, acronym, date_ints, normalise_identifier
 from tradescreen.matching.model import Query
 from tradescreen.matching.names import NameForm, particles
 from tradescreen.matching.text import phonetic, skeleton
 
 NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "matched_rarity", "unmatched_query",
                  "unmatched_listed", "sorted_similarity", "joined_similarity", "single_token", "weak_alias",
-                 "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match")
+                 "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match",
+                 "in_order")
 ENTITY_FEATURES = ("dob_exact", "dob_year", "dob_mismatch", "country_match", "country_mismatch",
                    "gender_mismatch", "identifier_match", "schema_mismatch")
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
@@ -84,7 +86,7 @@ def default_weights() -> Weights:
     path = resources.files("tradescreen.matching").joinpath("data").joinpath("weights.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        coef = tuple(float(data["coef"][name]) for name in MODEL_FEATURES)
+        coef = tuple(float(data["coef"].get(name, 0.0)) for name in MODEL_FEATURES)
         return Weights(float(data["bias"]), coef)
     except (FileNotFoundError, KeyError):
         hand = {"query_coverage": 4.0, "listed_coverage": 2.0, "coverage_product": 2.0, "matched_rarity": 1.0,
@@ -95,108 +97,277 @@ def default_weights() -> Weights:
         return Weights(-7.0, tuple(hand.get(n, 0.0) for n in MODEL_FEATURES))
 
 
-@dataclass(slots=True)
-class QueryForm:
-    """A query name prepared for vectorised scoring (arrays built once per query name)."""
-
-    form: NameForm
-    keys: list[str]
-    phon: np.ndarray
-    initials: np.ndarray
-    sorted_str: str
-    joined_str: str
-
-
-def prepare(form: NameForm) -> QueryForm:
-    toks = form.tokens
-    keys = [skeleton(t) for t in toks] if form.abjad else list(toks)
-    phon = np.array([phonetic(t) if len(t) >= 4 and not form.abjad else "\x00" + t for t in toks])
-    initials = np.array([len(t) == 1 and t.isalpha() for t in toks])
-    return QueryForm(form, keys, phon, initials, " ".join(sorted(keys)), "".join(keys))
-
-
-def name_features(index: CandidateIndex, qf: QueryForm, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Name feature matrix (len(rows) x len(NAME_FEATURES)) and the token-sim matrix support for rows."""
-    vocab = index.vocab
-    starts = index.tok_ptr[rows]
-    lens = index.tok_ptr[rows + 1] - starts
-    offs = np.cumsum(lens) - lens
+def _seg_arange(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Concatenated ranges [starts[i], starts[i] + lens[i]) without a Python loop."""
     total = int(lens.sum())
-    pos = np.arange(total) - np.repeat(offs, lens) + np.repeat(starts, lens)
-    flat = index.tok_ids[pos]
-    uniq, inv = np.unique(flat, return_inverse=True)
-    cand = (vocab.skel[uniq] if qf.form.abjad else vocab.tokens_arr[uniq]).tolist()
-    sim = process.cdist(qf.keys, cand, scorer=Indel.normalized_similarity, dtype=np.float32)
-    if not qf.form.abjad:
-        cphon = vocab.phon[uniq]
-        sim = np.where(qf.phon[:, None] == cphon[None, :], np.maximum(sim, PHONETIC_SIM), sim)
-    first_q = np.array([ord(k[0]) for k in qf.keys], dtype=np.int32)
-    same_first = first_q[:, None] == vocab.first[uniq][None, :]
-    if qf.initials.any():
-        sim[qf.initials] = np.where(same_first[qf.initials], INITIAL_SIM, 0.0)
-    cand_initial = vocab.length[uniq] == 1
-    if cand_initial.any():
-        sim[:, cand_initial] = np.maximum(sim[:, cand_initial], np.where(same_first[:, cand_initial], INITIAL_SIM, 0))
-    sim = np.where(sim >= TOKEN_FLOOR, sim, 0.0).astype(np.float32)
+    offs = np.cumsum(lens) - lens
+    return np.arange(total, dtype=np.int64) - np.repeat(offs - starts, lens)
 
-    # Query token weights: own rarity when listed anywhere, else the rarity of the token it aligns with.
-    idf_u = vocab.idf[uniq]
-    best_u = sim.argmax(axis=1)
-    best_s = sim[np.arange(len(qf.keys)), best_u]
-    own = np.array([vocab.ids.get(t, -1) for t in qf.form.tokens])
+
+def _seg_within(lens: np.ndarray) -> np.ndarray:
+    """Position inside its segment for every element of consecutive segments of the given lengths."""
+    return _seg_arange(np.zeros(len(lens), dtype=np.int64), lens)
+
+
+@dataclass(slots=True)
+class QueryTable:
+    """All query names of a batch as flat arrays (one row per query name, one entry per query token)."""
+
+    query: np.ndarray        # query index per query name
+    form_idx: np.ndarray     # index of the name in its query's form list
+    tok_start: np.ndarray
+    n_tok: np.ndarray
+    abjad: np.ndarray
+    sorted_str: np.ndarray   # object arrays of whole-name strings
+    joined_str: np.ndarray
+    legal: np.ndarray        # (names x 4) legal-form ids, -9 padding
+    has_legal: np.ndarray
+    acr_vid: np.ndarray      # vocabulary id of the name's acronym, or -2
+    # per query token
+    key: np.ndarray          # batch-local id of the compared string (token, or skeleton for abjad names)
+    own_idf: np.ndarray      # the token's own rarity when it is listed anywhere, else -1
+    default_w: np.ndarray
+    initial: np.ndarray
+    acr_id: np.ndarray       # id of the token among listed acronyms, or -2
+    # per distinct compared string
+    key_str: np.ndarray
+    key_phon: np.ndarray
+    key_first: np.ndarray
+    key_initial: np.ndarray
+
+
+def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], active: np.ndarray) -> QueryTable:
+    """Flatten the names of the queries in `active` (those with candidates) for the batched scorer."""
+    vocab = index.vocab
     parts = particles()
-    default = np.array([vocab.max_idf * (0.25 if t in parts else 0.8) for t in qf.form.tokens], dtype=np.float32)
-    w = np.where(own >= 0, vocab.idf[np.maximum(own, 0)], np.where(best_s > 0, idf_u[best_u], default))
-    if qf.form.abjad:
-        w = np.where(best_s > 0, idf_u[best_u], default)
-    w = np.where(qf.initials, np.minimum(w, 1.0), w).astype(np.float32)
-    wsum = float(w.sum()) or 1.0
+    q_idx: list[int] = []
+    f_idx: list[int] = []
+    starts: list[int] = []
+    ntok: list[int] = []
+    abj: list[bool] = []
+    srt: list[str] = []
+    jnd: list[str] = []
+    legal: list[list[int]] = []
+    acr_vid: list[int] = []
+    keys: list[int] = []
+    own: list[float] = []
+    dflt: list[float] = []
+    init: list[bool] = []
+    acr: list[int] = []
+    key_ids: dict[str, int] = {}
+    key_str: list[str] = []
+    key_phon: list[int] = []
+    max_idf = vocab.max_idf
+    for qi in np.flatnonzero(active).tolist():
+        for fi, form in enumerate(forms_b[qi]):
+            q_idx.append(qi)
+            f_idx.append(fi)
+            starts.append(len(keys))
+            ntok.append(len(form.tokens))
+            abj.append(form.abjad)
+            fkeys = [skeleton(t) for t in form.tokens] if form.abjad else list(form.tokens)
+            srt.append(" ".join(sorted(fkeys)))
+            jnd.append("".join(fkeys))
+            legal.append(([index.legal_ids.get(t, -3) for t in form.legal] + [-9] * 4)[:4])
+            qa = acronym(form)
+            acr_vid.append(vocab.ids.get(qa, -2) if qa else -2)
+            for tok, key in zip(form.tokens, fkeys):
+                kid = key_ids.get(key)
+                if kid is None:
+                    kid = key_ids[key] = len(key_str)
+                    key_str.append(key)
+                    key_phon.append(vocab.phon_ids.get(phonetic(key), -2) if len(key) >= 4 else -2)
+                keys.append(kid)
+                tid = vocab.ids.get(tok, -1)
+                own.append(float(vocab.idf[tid]) if tid >= 0 and not form.abjad else -1.0)
+                dflt.append(max_idf * (PARTICLE_FACTOR if tok in parts else 0.8))
+                init.append(len(tok) == 1 and tok.isalpha())
+                acr.append(index.acr_ids.get(tok, -2))
+    legal_arr = np.array(legal, dtype=np.int32).reshape(-1, 4)
+    return QueryTable(
+        np.array(q_idx, dtype=np.int64), np.array(f_idx, dtype=np.int64), np.array(starts, dtype=np.int64),
+        np.array(ntok, dtype=np.int64), np.array(abj, dtype=bool), np.array(srt, dtype=object),
+        np.array(jnd, dtype=object), legal_arr, (legal_arr != -9).any(axis=1), np.array(acr_vid, dtype=np.int64),
+        np.array(keys, dtype=np.int64), np.array(own, dtype=np.float32), np.array(dflt, dtype=np.float32),
+        np.array(init, dtype=bool), np.array(acr, dtype=np.int64), np.array(key_str, dtype=object),
+        np.array(key_phon, dtype=np.int32), np.array([ord(k[0]) for k in key_str], dtype=np.int32),
+        np.array([len(k) == 1 and k.isalpha() for k in key_str], dtype=bool))
 
-    p = sim[:, inv]  # query tokens x all candidate-name tokens
-    bq = np.maximum.reduceat(p, offs, axis=1)  # query tokens x rows
-    colmax = p.max(axis=0)
-    v = vocab.idf[flat]
-    vsum = np.add.reduceat(v, offs)
-    matched_n = np.add.reduceat(v * colmax, offs)
-    matched_q = w @ bq
+
+def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) -> np.ndarray:
+    """Similarity of each distinct (query string, listed token) pair: Indel ratio, raised to PHONETIC_SIM
+    for the same metaphone key, INITIAL_SIM for an initial against its letter, zero under TOKEN_FLOOR."""
+    vocab = index.vocab
+    n_v = len(vocab.tokens)
+    uq = ukey // (2 * n_v)
+    rem = ukey - uq * (2 * n_v)
+    abjad = rem >= n_v
+    uc = rem - n_v * abjad
+    sim = process.cpdist(qt.key_str[uq].tolist(), vocab.compare_strings[rem].tolist(),
+                         scorer=Indel.normalized_similarity, dtype=np.float32, workers=1)
+    same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad
+    sim = np.where(same_phon, np.maximum(sim, PHONETIC_SIM), sim)
+    same_first = qt.key_first[uq] == vocab.first[uc]
+    initial_sim = np.where(same_first, INITIAL_SIM, 0.0)
+    sim = np.where(qt.key_initial[uq], initial_sim, sim)
+    sim = np.where(vocab.length[uc] == 1, np.maximum(sim, initial_sim), sim)
+    return np.where(sim >= TOKEN_FLOOR, sim, 0.0).astype(np.float32)
+
+
+@dataclass(slots=True)
+class Batch:
+    """Scores of a batch: one slot per (query, candidate entity), with the query name and listed name
+    that aligned best."""
+
+    slot_query: np.ndarray
+    slot_ent: np.ndarray
+    feats: np.ndarray
+    best_row: np.ndarray
+    best_form: np.ndarray
+
+
+def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequence[Sequence[NameForm]],
+                cands_b: Sequence[np.ndarray]) -> Batch:
+    """Features of every (query, candidate) of a batch in one vectorised pass.
+
+    Layout: slots (query x entity) -> pairs (slot x listed name x query name) -> elements (pair x query
+    token x listed token). Token similarities are computed once per distinct (query string, listed token)
+    with rapidfuzz `cpdist`; everything else is numpy gathers and segment reductions (`reduceat`).
+    """
+    vocab = index.vocab
+    n_v = len(vocab.tokens)
+    n_forms = np.array([len(f) for f in forms_b], dtype=np.int64)
+    n_cand = np.array([len(c) for c in cands_b], dtype=np.int64) * (n_forms > 0)
+    active = n_cand > 0
+    empty = Batch(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, len(FEATURES)), np.float32),
+                  np.zeros(0, np.int64), np.zeros(0, np.int64))
+    if not active.any():
+        return empty
+    slot_query = np.repeat(np.arange(len(queries)), n_cand)
+    slot_ent = np.concatenate([np.asarray(c, dtype=np.int64) for c, a in zip(cands_b, active) if a])
+    named = index.ent_rows_ptr[slot_ent + 1] > index.ent_rows_ptr[slot_ent]
+    slot_query, slot_ent = slot_query[named], slot_ent[named]
+    n_slot = len(slot_ent)
+    if n_slot == 0:
+        return empty
+    qt = query_table(index, forms_b, active)
+    qf_first = np.zeros(len(queries), dtype=np.int64)
+    qf_first[active] = np.searchsorted(qt.query, np.flatnonzero(active))
+
+    # slots -> (slot, listed name, query name) pairs, ordered so that each slot's pairs are contiguous
+    ptr = index.ent_rows_ptr
+    rlens = ptr[slot_ent + 1] - ptr[slot_ent]
+    rows = index.ent_rows[_seg_arange(ptr[slot_ent], rlens)].astype(np.int64)
+    row_slot = np.repeat(np.arange(n_slot), rlens)
+    nf = n_forms[slot_query[row_slot]]
+    p_row = np.repeat(rows, nf)
+    p_slot = np.repeat(row_slot, nf)
+    p_qf = np.repeat(qf_first[slot_query[row_slot]], nf) + _seg_within(nf)
+    n_pair = len(p_row)
+
+    # pairs -> elements (query token a x listed token b), b fastest
+    nq = qt.n_tok[p_qf]
+    nr = index.row_len[p_row]
+    size = nq * nr
+    off = np.cumsum(size) - size
+    total = int(size.sum())
+    within = np.arange(total, dtype=np.int64) - np.repeat(off, size)
+    nr_e = np.repeat(nr, size)
+    a = within // nr_e
+    b = within - a * nr_e
+    qtok = np.repeat(qt.tok_start[p_qf], size) + a
+    ctok = index.tok_ids[np.repeat(index.tok_ptr[p_row], size) + b].astype(np.int64)
+    key = qt.key[qtok] * (2 * n_v) + ctok + n_v * qt.abjad[p_qf].repeat(size)
+    ukey, inv = np.unique(key, return_inverse=True)
+    sim = token_similarity(index, qt, ukey)[inv]
+
+    # per (pair, query token): best alignment, and the token's weight
+    pa_pair = np.repeat(np.arange(n_pair), nq)
+    pa_a = _seg_within(nq)
+    pa_start = off[pa_pair] + pa_a * nr[pa_pair]
+    bq = np.maximum.reduceat(sim, pa_start)
+    is_best = (sim == np.repeat(bq, nr[pa_pair])) & (sim > 0)
+    aligned_idf = np.maximum.reduceat(np.where(is_best, vocab.idf[ctok], 0.0), pa_start)
+    first_pos = np.minimum.reduceat(np.where(is_best, b, 1 << 30), pa_start)
+    pa_tok = qt.tok_start[p_qf][pa_pair] + pa_a
+    own = qt.own_idf[pa_tok]
+    w = np.where(own >= 0, own, np.where(bq > 0, aligned_idf, qt.default_w[pa_tok]))
+    w = np.where(qt.initial[pa_tok], np.minimum(w, 1.0), w).astype(np.float32)
+    p_start = np.cumsum(nq) - nq
+    wsum = np.add.reduceat(w, p_start)
+    wsum = np.where(wsum > 0, wsum, 1.0)
+    wb = w * bq
+    matched_q = np.add.reduceat(wb, p_start)
+    rarest = np.maximum.reduceat(wb, p_start) / vocab.max_idf
+    wmax = np.maximum.reduceat(w, p_start)
+    sig = w >= 0.5 * wmax[pa_pair]
+    min_tok = np.minimum.reduceat(np.where(sig, bq, 1.0), p_start)
+    all_aligned = np.minimum.reduceat(bq, p_start) > 0
+    # in order: each aligned query token lands on a later listed token than the one before
+    back = np.zeros(len(bq), dtype=np.int32)
+    back[1:] = (first_pos[1:] <= first_pos[:-1]) & (pa_pair[1:] == pa_pair[:-1])
+    in_order = all_aligned & (np.add.reduceat(back, p_start) == 0) & (nq >= 2)
+    acr_hit = np.maximum.reduceat((qt.acr_id[pa_tok] == index.row_acr_id[p_row][pa_pair]).astype(np.int8),
+                                  p_start) > 0
+
+    # per (pair, listed token): best alignment, for the listed side's coverage
+    within_t = within  # reuse: elements re-read in (pair, b, a) order
+    nq_e = np.repeat(nq, size)
+    b2 = within_t // nq_e
+    a2 = within_t - b2 * nq_e
+    src = np.repeat(off, size) + a2 * nr_e + b2
+    pb_pair = np.repeat(np.arange(n_pair), nr)
+    pb_b = _seg_within(nr)
+    colmax = np.maximum.reduceat(sim[src], off[pb_pair] + pb_b * nq[pb_pair])
+    pb_tok = index.tok_ids[index.tok_ptr[p_row][pb_pair] + pb_b]
+    pb_start = np.cumsum(nr) - nr
+    matched_n = np.add.reduceat(vocab.idf[pb_tok] * colmax, pb_start)
+    q_acr = qt.acr_vid[p_qf]
+    acr_hit |= np.maximum.reduceat((pb_tok == q_acr[pb_pair]).astype(np.int8), pb_start) > 0
+    vsum = index.row_idf_sum[p_row]
+
+    abjad = qt.abjad[p_qf]
+    row_sorted = np.where(abjad, index.row_skel_sorted[p_row], index.row_sorted[p_row])
+    row_joined = np.where(abjad, index.row_skel_joined[p_row], index.row_joined[p_row])
+    srt = process.cpdist(qt.sorted_str[p_qf].tolist(), row_sorted.tolist(), scorer=fuzz.ratio,
+                         dtype=np.float32, workers=1) / 100
+    jnd = process.cpdist(qt.joined_str[p_qf].tolist(), row_joined.tolist(), scorer=fuzz.ratio,
+                         dtype=np.float32, workers=1) / 100
+    rl = index.row_legal_id[p_row]
+    legal_mm = (rl >= 0) & qt.has_legal[p_qf] & ~(qt.legal[p_qf] == rl[:, None]).any(axis=1)
+
     qcov = matched_q / wsum
     ncov = matched_n / np.maximum(vsum, 1e-6)
-    sig = w >= 0.5 * float(w.max())
-    min_tok = bq[sig].min(axis=0)
+    nfe = np.empty((n_pair, len(NAME_FEATURES)), dtype=np.float32)
+    nfe[:, 0] = qcov
+    nfe[:, 1] = ncov
+    nfe[:, 2] = qcov * ncov
+    nfe[:, 3] = np.minimum(matched_q / MASS_SCALE, 2.0)
+    nfe[:, 4] = (wsum - matched_q) / MASS_SCALE
+    nfe[:, 5] = (vsum - matched_n) / MASS_SCALE
+    nfe[:, 6] = srt
+    nfe[:, 7] = jnd
+    nfe[:, 8] = nq == 1
+    nfe[:, 9] = index.row_weak[p_row]
+    nfe[:, 10] = np.where(abjad, qcov, 0.0)
+    nfe[:, 11] = min_tok
+    nfe[:, 12] = (qcov > 0.999) & (ncov > 0.999)
+    nfe[:, 13] = legal_mm
+    nfe[:, 14] = acr_hit
+    nfe[:, 15] = rarest
+    nfe[:, 16] = in_order
 
-    strings = index.row_skel_sorted if qf.form.abjad else index.row_sorted
-    joined = index.row_skel_joined if qf.form.abjad else index.row_joined
-    srt = process.cdist([qf.sorted_str], strings[rows].tolist(), scorer=fuzz.ratio, dtype=np.float32)[0] / 100
-    jnd = process.cdist([qf.joined_str], joined[rows].tolist(), scorer=fuzz.ratio, dtype=np.float32)[0] / 100
-
-    weak = index.row_weak[rows].astype(np.float32)
-    legal_mm = np.zeros(len(rows), dtype=np.float32)
-    if qf.form.legal:
-        rl = index.row_legal[rows]
-        legal_mm = ((rl != "") & ~np.isin(rl, list(qf.form.legal))).astype(np.float32)
-    acr = np.isin(index.row_acronym[rows], list(qf.form.tokens))
-    q_acr = acronym(qf.form)
-    if q_acr and q_acr in vocab.ids:
-        acr |= np.add.reduceat((flat == vocab.ids[q_acr]).astype(np.int32), offs) > 0
-    n = len(rows)
-    out = np.empty((n, len(NAME_FEATURES)), dtype=np.float32)
-    out[:, 0] = qcov
-    out[:, 1] = ncov
-    out[:, 2] = qcov * ncov
-    out[:, 3] = np.minimum(matched_q / MASS_SCALE, 2.0)
-    out[:, 4] = (wsum - matched_q) / MASS_SCALE
-    out[:, 5] = (vsum - matched_n) / MASS_SCALE
-    out[:, 6] = srt
-    out[:, 7] = jnd
-    out[:, 8] = 1.0 if len(qf.keys) == 1 else 0.0
-    out[:, 9] = weak
-    out[:, 10] = qcov if qf.form.abjad else 0.0
-    out[:, 11] = min_tok
-    out[:, 12] = ((qcov > 0.999) & (ncov > 0.999)).astype(np.float32)
-    out[:, 13] = legal_mm
-    out[:, 14] = acr.astype(np.float32)
-    out[:, 15] = (w[:, None] * bq).max(axis=0) / vocab.max_idf
-    return out, sim
+    # best pair per slot (pairs of a slot are contiguous)
+    sel = selection_score(nfe)
+    s_start = np.flatnonzero(np.r_[True, p_slot[1:] != p_slot[:-1]])
+    seg_max = np.maximum.reduceat(sel, s_start)
+    cand = np.flatnonzero(sel >= np.repeat(seg_max, np.diff(np.r_[s_start, n_pair])))
+    cs = p_slot[cand]
+    best = cand[np.r_[True, cs[1:] != cs[:-1]]]
+    feats = np.zeros((n_slot, len(FEATURES)), dtype=np.float32)
+    feats[:, : len(NAME_FEATURES)] = nfe[best]
+    feats[:, len(NAME_FEATURES):] = entity_matrix_batch(index, queries, slot_query, slot_ent)
+    return Batch(slot_query, slot_ent, feats, p_row[best], qt.form_idx[p_qf[best]])
 
 
 def selection_score(feats: np.ndarray) -> np.ndarray:
@@ -204,14 +375,69 @@ def selection_score(feats: np.ndarray) -> np.ndarray:
     return 0.45 * feats[:, 0] + 0.35 * feats[:, 1] + 0.2 * feats[:, 6]
 
 
-def entity_matrix(index: CandidateIndex, query: Query, ents: np.ndarray, qids: set[str]) -> np.ndarray:
-    """Entity features for all candidates; the per-entity path only runs for attributes the query has."""
-    out = np.zeros((len(ents), len(ENTITY_FEATURES)), dtype=np.float32)
-    if query.schema and query.schema not in ("LegalEntity", "Thing"):
-        out[:, 7] = index.ent_person[ents] != (query.schema == "Person")
-    if query.birth_dates or query.countries or query.gender or qids:
-        for k, e in enumerate(ents):
-            out[k, :7] = entity_features(index, query, int(e), qids)[0][:7]
+def entity_matrix_batch(index: CandidateIndex, queries: Sequence[Query], slot_query: np.ndarray,
+                        slot_ent: np.ndarray) -> np.ndarray:
+    """Attribute features (birth date, country, gender, identifier, schema) of every slot, vectorised;
+    the same logic as `features.py`, whose functions explain the returned matches."""
+    n = len(slot_ent)
+    out = np.zeros((n, len(ENTITY_FEATURES)), dtype=np.float32)
+    nq = len(queries)
+    # schema
+    q_kind = np.array([0 if not q.schema or q.schema in ("LegalEntity", "Thing") else 1 + (q.schema == "Person")
+                       for q in queries], dtype=np.int8)[slot_query]
+    out[:, 7] = (q_kind > 0) & (index.ent_person[slot_ent] != (q_kind == 2))
+    # country
+    q_has_c = np.array([bool(q.countries) for q in queries])
+    if q_has_c.any():
+        qmask = np.zeros((nq, 4), dtype=np.uint64)
+        for i in np.flatnonzero(q_has_c).tolist():
+            qmask[i] = index.country_set_mask(queries[i].countries)
+        e_mask = index.country_mask[slot_ent]
+        common = (e_mask & qmask[slot_query]).any(axis=1)
+        both = q_has_c[slot_query] & e_mask.any(axis=1)
+        out[:, 3] = common
+        out[:, 4] = both & ~common
+    # birth date: exact day, same year, within a year (neutral), else mismatch
+    q_dates = [[date_ints(d) for d in q.birth_dates] for q in queries]
+    width = max((len(d) for d in q_dates), default=0)
+    if width:
+        qy = np.full((nq, width), -9, dtype=np.int32)
+        qf = np.full((nq, width), -9, dtype=np.int32)
+        for i, ds in enumerate(q_dates):
+            for j, (y, f) in enumerate(ds):
+                qy[i, j], qf[i, j] = y, (f if f >= 0 else -9)
+        lens = index.dob_ptr[slot_ent + 1] - index.dob_ptr[slot_ent]
+        has = (lens > 0) & (qy[slot_query, 0] != -9)
+        el = _seg_arange(index.dob_ptr[slot_ent], lens)
+        ey = index.dob_year[el][:, None]
+        ef = index.dob_full[el][:, None]
+        el_q = np.repeat(slot_query, lens)
+        eqy, eqf = qy[el_q], qf[el_q]
+        starts = np.cumsum(lens) - lens
+        nz = lens > 0
+
+        def any_seg(flags: np.ndarray) -> np.ndarray:
+            res = np.zeros(n, dtype=bool)
+            if len(flags):
+                res[nz] = np.maximum.reduceat(flags.any(axis=1).astype(np.int8), starts[nz]) > 0
+            return res
+
+        exact = any_seg((eqf == ef) & (ef >= 0))
+        year = any_seg((eqy == ey) & (ey >= 0))
+        near = any_seg((np.abs(eqy - ey) <= 1) & (ey >= 0) & (eqy >= 0))
+        out[:, 0] = has & exact
+        out[:, 1] = has & ~exact & year
+        out[:, 2] = has & ~exact & ~year & ~near
+    # gender
+    q_g = np.array([ord(q.gender[0]) if q.gender else 0 for q in queries], dtype=np.int32)[slot_query]
+    e_g = index.gender_code[slot_ent]
+    out[:, 5] = (q_g > 0) & (e_g > 0) & (q_g != e_g)
+    # identifiers: few queries carry one, so a short loop over their candidates only
+    for i, q in enumerate(queries):
+        if q.identifiers:
+            qids = query_identifiers(q)
+            for k in np.flatnonzero(slot_query == i).tolist():
+                out[k, 6] = bool(qids & index.identifiers[int(slot_ent[k])])
     return out
 
 

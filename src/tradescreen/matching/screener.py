@@ -11,6 +11,7 @@ from rapidfuzz.distance import Indel
 
 from tradescreen.entity import Entity
 from tradescreen.matching import scorer as S
+from tradescreen.matching.calibration import Calibration, default_calibration
 from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
 from tradescreen.matching.model import Feature, Match, Query
@@ -29,9 +30,11 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class Screener:
     """Screens parties against an in-memory index of listed (target) entities."""
 
-    def __init__(self, entities: Iterable[Entity], weights: S.Weights | None = None) -> None:
+    def __init__(self, entities: Iterable[Entity], weights: S.Weights | None = None,
+                 calibration: Calibration | None = None) -> None:
         self.index = CandidateIndex(entities)
         self.weights = weights or S.default_weights()
+        self.calibration = calibration or default_calibration()
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity]) -> Screener:
@@ -72,42 +75,19 @@ class Screener:
 
     def feature_matrix(self, query: Query, forms: list[NameForm], ents: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
-        """(features per entity, chosen name row per entity, chosen query form index, entity details)."""
-        idx = self.index
-        n_ent = len(ents)
-        feats = np.zeros((n_ent, len(S.FEATURES)), dtype=np.float32)
-        best_row = np.full(n_ent, -1, dtype=np.int64)
-        best_form = np.zeros(n_ent, dtype=np.int64)
-        details: list[list[str]] = []
-        if n_ent == 0:
-            return feats, best_row, best_form, details
-        lens = idx.ent_rows_ptr[ents + 1] - idx.ent_rows_ptr[ents]
-        offs = np.cumsum(lens) - lens
-        pos = np.arange(int(lens.sum())) - np.repeat(offs, lens) + np.repeat(idx.ent_rows_ptr[ents], lens)
-        rows = idx.ent_rows[pos].astype(np.int64)
-        best_sel = np.full(n_ent, -1.0)
-        for fi, form in enumerate(forms):
-            nf, _ = S.name_features(idx, S.prepare(form), rows)
-            sel = S.selection_score(nf)
-            # best row per entity: argmax within each entity's segment
-            seg_max = np.maximum.reduceat(sel, offs)
-            is_best = sel == np.repeat(seg_max, lens)
-            first_best = np.full(n_ent, -1, dtype=np.int64)
-            cand_pos = np.flatnonzero(is_best)
-            seg_of = np.repeat(np.arange(n_ent), lens)[cand_pos]
-            first_best[seg_of[::-1]] = cand_pos[::-1]
-            better = seg_max > best_sel
-            best_sel = np.where(better, seg_max, best_sel)
-            feats[better, : len(S.NAME_FEATURES)] = nf[first_best[better]]
-            best_row[better] = rows[first_best[better]]
-            best_form[better] = fi
-        qids = S.query_identifiers(query)
-        feats[:, len(S.NAME_FEATURES):] = S.entity_matrix(idx, query, ents, qids)
-        return feats, best_row, best_form, details
+        """(features per entity, chosen name row per entity, chosen query form index, []) for one query;
+        entities without any name are dropped (see `scorer.score_batch`)."""
+        b = S.score_batch(self.index, [query], [forms], [np.asarray(ents, dtype=np.int64)])
+        return b.feats, b.best_row, b.best_form, []
 
     def probabilities(self, feats: np.ndarray) -> np.ndarray:
+        """The logistic model's probability that each candidate is the queried party (before calibration)."""
         w = self.weights
-        p = _sigmoid(w.bias + S.expand(feats.astype(np.float64)) @ w.as_array())
+        return _sigmoid(w.bias + S.expand(feats.astype(np.float64)) @ w.as_array())
+
+    def scores(self, feats: np.ndarray) -> np.ndarray:
+        """Calibrated scores in [0, 1] (see `calibration.py`), with the weak-alias cap and identifier floor."""
+        p = self.calibration.apply(self.probabilities(feats))
         ident = feats[:, S.FEATURES.index("identifier_match")] > 0
         weak_only = (feats[:, S.FEATURES.index("weak_alias")] > 0) & ~ident
         p = np.where(weak_only, np.minimum(p, S.WEAK_ALIAS_CAP), p)
@@ -116,40 +96,62 @@ class Screener:
 
     # -- public API -------------------------------------------------------------------------------
     def match(self, query: Query, limit: int = 10, threshold: float | None = None) -> list[Match]:
-        return self.match_many([query], limit, threshold)[0]
+        """Best `limit` listed parties for one query, each with its full explanation."""
+        return self.match_many([query], limit, threshold, explain=True)[0]
 
     def match_many(self, queries: Sequence[Query], limit: int = 10, threshold: float | None = None,
-                   explain: bool = True, batch: int = 256) -> list[list[Match]]:
+                   explain: bool | None = None, batch: int = 512) -> list[list[Match]]:
+        """Screen many queries at once (one vectorised pass per `batch`).
+
+        `explain`: True explains every returned match, False none, None (default) the matches that
+        reach the alert threshold (`OPERATING_THRESHOLD`): explanations cost more than scoring, and
+        nobody reads them under the alert line.
+        """
         out: list[list[Match]] = []
         for start in range(0, len(queries), batch):
             chunk = queries[start:start + batch]
             forms_b, cands_b = self.candidates(chunk)
-            for q, forms, ents in zip(chunk, forms_b, cands_b):
-                out.append(self._rank(q, forms, ents, limit, threshold, explain))
+            out.extend(self._rank_batch(chunk, forms_b, cands_b, limit, threshold, explain))
         return out
 
+    def _rank_batch(self, queries: Sequence[Query], forms_b: Sequence[list[NameForm]],
+                    cands_b: Sequence[np.ndarray], limit: int, threshold: float | None,
+                    explain: bool | None) -> list[list[Match]]:
+        b = S.score_batch(self.index, queries, forms_b, cands_b)
+        results: list[list[Match]] = [[] for _ in queries]
+        if len(b.slot_ent) == 0:
+            return results
+        scores = self.scores(b.feats)
+        order = np.lexsort((-scores, b.slot_query))
+        sq = b.slot_query[order]
+        starts = np.searchsorted(sq, sq, side="left")
+        keep = (np.arange(len(order)) - starts) < limit
+        if threshold is not None:
+            keep &= scores[order] >= threshold
+        explain_min = -1.0 if explain else (S.OPERATING_THRESHOLD if explain is None else 2.0)
+        entities = self.index.entities
+        rows = self.index.rows
+        for k in order[keep].tolist():
+            qi = int(b.slot_query[k])
+            score = float(scores[k])
+            ent = entities[int(b.slot_ent[k])]
+            row = rows[int(b.best_row[k])]
+            form = forms_b[qi][int(b.best_form[k])]
+            expl: list[Feature] = []
+            if score >= explain_min:
+                det = S.entity_features(self.index, queries[qi], int(b.slot_ent[k]),
+                                        S.query_identifiers(queries[qi]))[1]
+                expl = self.explain(form, row.form, row.prop, b.feats[k], det)
+            results[qi].append(Match(ent.id, ent.caption, ent.schema, list(ent.datasets), score,
+                                     row.form.original, form.original, expl))
+        return results
+
     def _rank(self, query: Query, forms: list[NameForm], ents: np.ndarray, limit: int, threshold: float | None,
-              explain: bool) -> list[Match]:
+              explain: bool | None) -> list[Match]:
+        """One query against a given candidate set (brute-force comparisons, pair scoring)."""
         if len(ents) == 0 or not forms:
             return []
-        feats, best_row, best_form, _details = self.feature_matrix(query, forms, ents)
-        probs = self.probabilities(feats)
-        order = np.argsort(-probs, kind="stable")[:limit]
-        results: list[Match] = []
-        for k in order:
-            p = float(probs[k])
-            if threshold is not None and p < threshold:
-                break
-            ent = self.index.entities[int(ents[k])]
-            row = self.index.rows[int(best_row[k])]
-            form = forms[int(best_form[k])]
-            expl: list[Feature] = []
-            if explain:
-                det = S.entity_features(self.index, query, int(ents[k]), S.query_identifiers(query))[1]
-                expl = self.explain(form, row.form, row.prop, feats[k], det)
-            results.append(Match(ent.id, ent.caption, ent.schema, list(ent.datasets), p, row.form.original,
-                                 form.original, expl))
-        return results
+        return self._rank_batch([query], [forms], [np.asarray(ents, dtype=np.int64)], limit, threshold, explain)[0]
 
     def score_pair(self, a: Query, b: Query) -> Match:
         """Score two parties against each other (the bench pairs protocol): `b` plays the listed party."""
@@ -160,7 +162,7 @@ class Screener:
         ent.add("idNumber", b.identifiers)
         if b.gender:
             ent.add("gender", b.gender)
-        single = Screener([ent], self.weights)
+        single = Screener([ent], self.weights, self.calibration)
         # Share the rarity statistics of the main index: a two-name index knows no rarity.
         single.index.vocab.idf = np.array([self.index.vocab.weight(t) for t in single.index.vocab.tokens],
                                           dtype=np.float32)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
+from tradescreen.destinations.locations import Locations
 from tradescreen.entity import Entity
+from tradescreen.goods.nomenclature import Nomenclature
 from tradescreen.matching import Screener
 from tradescreen.rules import REGIMES, Reference, Rules
-from tradescreen.goods.nomenclature import Nomenclature
-from tradescreen.destinations.locations import Locations
 
 
 def _address_key(text: str) -> str:
@@ -64,6 +65,8 @@ class ScreeningContext:
     block_threshold: float = 0.9
     #: Active releases as (source, release id, published), for the evidence of every party finding.
     releases: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    #: Matcher answers by query, for the run: parties repeat across a batch.
+    party_cache: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
     #: Description findings by (description, code): descriptions repeat across a batch.
     description_cache: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tradescreen.countries import country_name
@@ -53,16 +54,42 @@ def _queries(shipment: Shipment) -> list[tuple[str, str, str, Query]]:
 
 
 def screen_parties(shipment: Shipment, ctx: ScreeningContext) -> list[Finding]:
-    asked = _queries(shipment)
-    if not asked:
-        return []
-    results = ctx.screener.match_many([q for *_, q in asked], limit=HITS_PER_PARTY,
-                                      threshold=ctx.review_threshold)
-    findings: list[Finding] = []
-    for (role, name, pointer, query), matches in zip(asked, results):
-        for group in _same_party(matches):
-            findings.append(_finding(ctx, role, name, pointer, query, group))
-    return findings
+    return screen_parties_many([shipment], ctx)[0]
+
+
+def screen_parties_many(shipments: Sequence[Shipment], ctx: ScreeningContext) -> list[list[Finding]]:
+    """Party findings for many shipments with one batched call to the matcher.
+
+    The same exporter, forwarder and bank appear on thousands of shipments of a batch, so
+    answers are kept per query (name, countries, identifiers, schema) for the whole run.
+    """
+    asked = [_queries(s) for s in shipments]
+    pending: dict[tuple[Any, ...], Query] = {}
+    for items in asked:
+        for *_, query in items:
+            key = _key(query)
+            if key not in ctx.party_cache and key not in pending:
+                pending[key] = query
+    if pending:
+        keys = list(pending)
+        results = ctx.screener.match_many([pending[k] for k in keys], limit=HITS_PER_PARTY,
+                                          threshold=ctx.review_threshold)
+        if len(ctx.party_cache) > 200_000:  # a long-running service: start afresh rather than grow
+            ctx.party_cache.clear()
+        ctx.party_cache.update(zip(keys, results))
+    out: list[list[Finding]] = []
+    for items in asked:
+        findings: list[Finding] = []
+        for role, name, pointer, query in items:
+            for group in _same_party(ctx.party_cache[_key(query)]):
+                findings.append(_finding(ctx, role, name, pointer, query, group))
+        out.append(findings)
+    return out
+
+
+def _key(query: Query) -> tuple[Any, ...]:
+    return (tuple(query.names), query.schema, tuple(query.countries), tuple(query.identifiers),
+            tuple(query.birth_dates), query.gender)
 
 
 def _same_party(matches: list[Match]) -> list[list[Match]]:

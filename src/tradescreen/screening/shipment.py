@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from tradescreen.destinations.jurisdictions import check_destinations
 from tradescreen.destinations.routes import check_route, destinations_of
@@ -13,7 +14,7 @@ from tradescreen.goods.descriptions import analyse_description
 from tradescreen.redflags import check_red_flags
 from tradescreen.screening.context import ScreeningContext
 from tradescreen.screening.facts import to_facts, where
-from tradescreen.screening.parties import screen_parties
+from tradescreen.screening.parties import screen_parties, screen_parties_many
 from tradescreen.shipments.model import Shipment
 
 KIND_ORDER = {"party": 0, "destination": 1, "goods": 2, "route": 3, "red_flag": 4, "document": 5}
@@ -34,13 +35,14 @@ class ScreeningResult:
         return out
 
 
-def screen_shipment(shipment: Shipment, ctx: ScreeningContext) -> ScreeningResult:
+def screen_shipment(shipment: Shipment, ctx: ScreeningContext,
+                    party_findings: list[Finding] | None = None) -> ScreeningResult:
     facts = to_facts(shipment)
     ref = ctx.reference
     regimes = sorted(ctx.regimes)
     destinations = destinations_of(facts, ref.locations)
     findings: list[Finding] = []
-    findings += screen_parties(shipment, ctx)
+    findings += screen_parties(shipment, ctx) if party_findings is None else party_findings
     findings += check_destinations(destinations, regimes, ref)
     for line in facts.goods:
         findings += check_goods(line, destinations, regimes, ref.rules)
@@ -53,8 +55,16 @@ def screen_shipment(shipment: Shipment, ctx: ScreeningContext) -> ScreeningResul
     return ScreeningResult(shipment.id, verdict(findings), findings, shipment)
 
 
-def screen_shipments(shipments: Iterable[Shipment], ctx: ScreeningContext) -> list[ScreeningResult]:
-    return [screen_shipment(s, ctx) for s in shipments]
+def screen_shipments(shipments: Iterable[Shipment], ctx: ScreeningContext,
+                     chunk: int = 512) -> list[ScreeningResult]:
+    """Screen a batch; parties of `chunk` shipments at a time go to the matcher in one call."""
+    items = list(shipments)
+    results: list[ScreeningResult] = []
+    for start in range(0, len(items), chunk):
+        part = items[start:start + chunk]
+        for shipment, found in zip(part, screen_parties_many(part, ctx)):
+            results.append(screen_shipment(shipment, ctx, found))
+    return results
 
 
 def _description_findings(ctx: ScreeningContext, text: str, code: str | None, ref: str) -> list[Finding]:

@@ -12,7 +12,6 @@ stays unresolved rather than guessed. The table is bulk reference data read at r
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,9 +30,10 @@ class Airport:
 
 
 def default_reference_dir() -> Path | None:
-    """The reference data folder from TRADESCREEN_REFERENCE_DIR, when set."""
-    value = os.environ.get("TRADESCREEN_REFERENCE_DIR")
-    return Path(value) if value else None
+    """The reference data folder from the settings (TRADESCREEN_REFERENCE_DIR), when set."""
+    from tradescreen.settings import load_settings
+
+    return load_settings().reference_dir
 
 
 @lru_cache(maxsize=4)
