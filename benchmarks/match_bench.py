@@ -95,7 +95,7 @@ def main() -> None:
     queries = [Query.from_ftm(r) for r in recs]
 
     print("\n== candidate recall (expected entity among retrieved candidates) ==")
-    _, cands = screener.candidates(queries)
+    _, cands, _ = screener.candidates(queries)
     hit: Counter[str] = Counter()
     tot: Counter[str] = Counter()
     ids = [e.id for e in screener.index.entities]

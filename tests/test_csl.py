@@ -304,14 +304,14 @@ def test_not_a_list(tmp_path: Path) -> None:
         csl.parse([binary], "us_trade_csl")
 
 
-def test_truncated_gzip_keeps_what_was_read(tmp_path: Path, text: str) -> None:
+def test_truncated_gzip_is_refused_not_half_imported(tmp_path: Path, text: str) -> None:
+    """A cut-off download must never become a release that silently lacks the list's last entries."""
     data = "\n".join(_sample_csv(text, 400)).encode("utf-8")
     packed = gzip.compress(data)
     cut = tmp_path / "consolidated.csv.gz"
     cut.write_bytes(packed[: len(packed) // 2])
-    result = csl.parse([cut], "us_trade_csl")
-    assert 0 < len(result.entities) < 399
-    assert any(i.location == "end of file" and i.severity == "error" for i in result.issues)
+    with pytest.raises(NotAList, match="damaged archive"):
+        csl.parse([cut], "us_trade_csl")
 
 
 def test_non_object_json_record(tmp_path: Path) -> None:

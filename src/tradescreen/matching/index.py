@@ -176,6 +176,7 @@ class CandidateIndex:
         self.birth_dates: list[tuple[str, ...]] = []
         self.genders: list[str | None] = []
         self.identifiers: list[frozenset[str]] = []
+        self._tok_cache: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
         self._build()
 
     def _build(self) -> None:
@@ -299,11 +300,35 @@ class CandidateIndex:
             mask[bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
         return mask
 
-    def query_vector(self, forms: Sequence[NameForm]) -> tuple[list[int], list[float]]:
-        feats: dict[str, float] = {}
-        for form in forms:
-            for key, w in name_features(form).items():
-                feats[key] = max(feats.get(key, 0.0), w)
+    def token_columns(self, token: str, abjad: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Retrieval columns and IDF-weighted values of one query token (cached per index: tokens repeat
+        across queries far more than names do)."""
+        key = (token, abjad)
+        hit = self._tok_cache.get(key)
+        if hit is not None:
+            return hit
+        f = PARTICLE_FACTOR if token in particles() else 1.0
+        sk = skeleton(token)
+        feats: dict[str, float] = {"s" + sk: W_SKEL * f}
+        if abjad:
+            for g in trigrams(sk):
+                feats["k" + g] = W_GRAM * f
+        else:
+            feats["t" + token] = W_TOKEN * f
+            feats.setdefault("p" + phonetic(token), W_PHON * f)
+            for g in trigrams(token):
+                feats["g" + g] = W_GRAM * f
+            for g in trigrams(sk):
+                feats.setdefault("k" + g, W_GRAM * 0.5 * f)
+        if 2 <= len(token) <= 6 and token.isalpha():
+            feats["A" + token] = W_TOKEN
+        out = self._columns(feats)
+        if len(self._tok_cache) > 200_000:
+            self._tok_cache.clear()
+        self._tok_cache[key] = out
+        return out
+
+    def _columns(self, feats: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         cols: list[int] = []
         vals: list[float] = []
         for key, w in feats.items():
@@ -313,35 +338,72 @@ class CandidateIndex:
             if c is not None and self.feat_idf[c] > self.common_idf:
                 cols.append(c)
                 vals.append(w * float(self.feat_idf[c]))
-        return cols, vals
+        return np.asarray(cols, dtype=np.int64), np.asarray(vals, dtype=np.float32)
+
+    def query_matrix(self, forms_batch: Sequence[Sequence[NameForm]]) -> sp.csr_matrix:
+        """One sparse row per query: the max weight of each retrieval feature over its names' tokens."""
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        qidx: list[int] = []
+        for qi, forms in enumerate(forms_batch):
+            for form in forms:
+                for tok in form.tokens:
+                    c, v = self.token_columns(tok, form.abjad)
+                    cols.append(c)
+                    vals.append(v)
+                    qidx.append(qi)
+                acr = acronym(form)
+                if acr:
+                    c, v = self._columns({"A" + acr: W_TOKEN})
+                    cols.append(c)
+                    vals.append(v)
+                    qidx.append(qi)
+        n_cols = len(self.feat_idf)
+        shape = (len(forms_batch), n_cols)
+        if not cols:
+            return sp.csr_matrix(shape, dtype=np.float32)
+        lens = np.array([len(c) for c in cols], dtype=np.int64)
+        key = np.repeat(np.asarray(qidx, dtype=np.int64), lens) * n_cols + np.concatenate(cols)
+        uniq, inv = np.unique(key, return_inverse=True)
+        data = np.zeros(len(uniq), dtype=np.float32)
+        np.maximum.at(data, inv, np.concatenate(vals))
+        q = uniq // n_cols
+        indptr = np.searchsorted(q, np.arange(len(forms_batch) + 1))
+        return sp.csr_matrix((data, (uniq - q * n_cols).astype(np.int32), indptr), shape=shape)
 
     def retrieve(self, forms_batch: Sequence[Sequence[NameForm]], n_names: int = 60,
-                 n_entities: int = 25) -> list[np.ndarray]:
-        """Entity indices of the best candidates per query (by cosine of weighted features), best first."""
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        for forms in forms_batch:
-            cols, vals = self.query_vector(forms)
-            indices.extend(cols)
-            data.extend(vals)
-            indptr.append(len(indices))
-        q = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                           np.asarray(indptr, dtype=np.int64)), shape=(len(forms_batch), len(self.feat_idf)))
-        sims = (q @ self.matrix_t).tocsr()
-        out: list[np.ndarray] = []
-        for i in range(len(forms_batch)):
+                 n_entities: int = 25) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per query: the best candidate entities (by cosine of weighted features over their best name;
+        sorted by entity index) and the retrieved names of those entities, which the scorer compares.
+
+        The `n_names` best names are kept per query, then their first `n_entities` distinct entities.
+        """
+        nb = len(forms_batch)
+        sims = (self.query_matrix(forms_batch) @ self.matrix_t).tocsr()
+        counts = np.diff(sims.indptr)
+        keep = np.ones(sims.nnz, dtype=bool)
+        for i in np.flatnonzero(counts > n_names).tolist():
             lo, hi = sims.indptr[i], sims.indptr[i + 1]
-            if lo == hi:
-                out.append(np.zeros(0, dtype=np.int32))
-                continue
-            vals_i = sims.data[lo:hi]
-            rows_i = sims.indices[lo:hi]
-            if hi - lo > n_names:
-                top = np.argpartition(-vals_i, n_names)[:n_names]
-                rows_i, vals_i = rows_i[top], vals_i[top]
-            order = np.argsort(-vals_i, kind="stable")
-            ents = self.row_entity[rows_i[order]]
-            _, first = np.unique(ents, return_index=True)
-            out.append(ents[np.sort(first)][:n_entities])
-        return out
+            part = np.argpartition(-sims.data[lo:hi], n_names)[n_names:]
+            keep[lo + part] = False
+        q = np.repeat(np.arange(nb), counts)[keep]
+        rows = sims.indices[keep].astype(np.int64)
+        vals = sims.data[keep]
+        order = np.lexsort((-vals, q))
+        q, rows = q[order], rows[order]
+        n_e = len(self.entities)
+        key = q * n_e + self.row_entity[rows]
+        _, first = np.unique(key, return_index=True)
+        first = np.sort(first)
+        fq = q[first]
+        rank = np.arange(len(first)) - np.searchsorted(fq, fq, side="left")
+        kept = np.sort(key[first[rank < n_entities]])
+        row_keep = np.isin(key, kept)
+        rows, rkey = rows[row_keep], key[row_keep]
+        by = np.argsort(rkey, kind="stable")
+        rows, rkey = rows[by], rkey[by]
+        ent_split = np.searchsorted(kept // n_e, np.arange(nb + 1))
+        row_split = np.searchsorted(rkey // n_e, np.arange(nb + 1))
+        ents_out = [(kept[ent_split[i]:ent_split[i + 1]] % n_e) for i in range(nb)]
+        rows_out = [rows[row_split[i]:row_split[i + 1]] for i in range(nb)]
+        return ents_out, rows_out

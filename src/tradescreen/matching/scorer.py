@@ -227,8 +227,11 @@ class Batch:
 
 
 def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequence[Sequence[NameForm]],
-                cands_b: Sequence[np.ndarray]) -> Batch:
+                cands_b: Sequence[np.ndarray], rows_b: Sequence[np.ndarray] | None = None) -> Batch:
     """Features of every (query, candidate) of a batch in one vectorised pass.
+
+    `rows_b`, when given, limits each query to those listed names (the ones retrieval ranked; sorted by
+    entity like `cands_b`); otherwise every name of every candidate is compared.
 
     Layout: slots (query x entity) -> pairs (slot x listed name x query name) -> elements (pair x query
     token x listed token). Token similarities are computed once per distinct (query string, listed token)
@@ -245,8 +248,24 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
         return empty
     slot_query = np.repeat(np.arange(len(queries)), n_cand)
     slot_ent = np.concatenate([np.asarray(c, dtype=np.int64) for c, a in zip(cands_b, active) if a])
-    named = index.ent_rows_ptr[slot_ent + 1] > index.ent_rows_ptr[slot_ent]
-    slot_query, slot_ent = slot_query[named], slot_ent[named]
+    n_e = len(index.entities)
+    ptr = index.ent_rows_ptr
+    if rows_b is None:
+        named = ptr[slot_ent + 1] > ptr[slot_ent]
+        slot_query, slot_ent = slot_query[named], slot_ent[named]
+        rlens = ptr[slot_ent + 1] - ptr[slot_ent]
+        rows = index.ent_rows[_seg_arange(ptr[slot_ent], rlens)].astype(np.int64)
+        row_slot = np.repeat(np.arange(len(slot_ent)), rlens)
+    else:
+        rq = np.repeat(np.arange(len(queries)), [len(r) if a else 0 for r, a in zip(rows_b, active)])
+        rows = np.concatenate([np.asarray(r, dtype=np.int64) for r, a in zip(rows_b, active) if a])
+        rkey = rq * n_e + index.row_entity[rows]
+        skey = slot_query * n_e + slot_ent
+        has_rows = np.isin(skey, rkey)
+        slot_query, slot_ent, skey = slot_query[has_rows], slot_ent[has_rows], skey[has_rows]
+        row_slot = np.searchsorted(skey, rkey)
+        by = np.argsort(row_slot, kind="stable")
+        rows, row_slot = rows[by], row_slot[by]
     n_slot = len(slot_ent)
     if n_slot == 0:
         return empty
@@ -255,10 +274,6 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     qf_first[active] = np.searchsorted(qt.query, np.flatnonzero(active))
 
     # slots -> (slot, listed name, query name) pairs, ordered so that each slot's pairs are contiguous
-    ptr = index.ent_rows_ptr
-    rlens = ptr[slot_ent + 1] - ptr[slot_ent]
-    rows = index.ent_rows[_seg_arange(ptr[slot_ent], rlens)].astype(np.int64)
-    row_slot = np.repeat(np.arange(n_slot), rlens)
     nf = n_forms[slot_query[row_slot]]
     p_row = np.repeat(rows, nf)
     p_slot = np.repeat(row_slot, nf)
@@ -457,4 +472,6 @@ def entity_features(index: CandidateIndex, query: Query, ent: int, qids: set[str
 
 
 def query_identifiers(query: Query) -> set[str]:
+    if not query.identifiers:
+        return set()
     return {v for v in map(normalise_identifier, query.identifiers) if v}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,6 +36,7 @@ class Screener:
         self.index = CandidateIndex(entities)
         self.weights = weights or S.default_weights()
         self.calibration = calibration or default_calibration()
+        self._entity_info = [(e.id, e.caption, e.schema, tuple(e.datasets)) for e in self.index.entities]
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity]) -> Screener:
@@ -60,18 +62,28 @@ class Screener:
                     forms.append(form)
         return forms
 
-    def candidates(self, queries: Sequence[Query]) -> tuple[list[list[NameForm]], list[np.ndarray]]:
-        """Retrieved entity indices per query (names via the sparse index, plus identifier hits)."""
+    def candidates(self, queries: Sequence[Query]
+                   ) -> tuple[list[list[NameForm]], list[np.ndarray], list[np.ndarray]]:
+        """Per query: its names, the retrieved entity indices (sorted) and the listed names to compare
+        (those retrieved, plus every name of an entity brought in by an identifier or full birth date)."""
         forms = [self.query_forms(q) for q in queries]
-        cands = self.index.retrieve(forms, N_NAMES, N_ENTITIES)
+        cands, rows = self.index.retrieve(forms, N_NAMES, N_ENTITIES)
+        idx = self.index
         for i, q in enumerate(queries):
-            extra = [e for v in S.query_identifiers(q) for e in self.index.id_index.get(v, [])]
+            if not (q.identifiers or q.birth_dates):
+                continue
+            extra = [e for v in S.query_identifiers(q) for e in idx.id_index.get(v, [])]
             # A full birth date shared with a listed party brings it in even when no name part matches:
             # aliases can be entirely different names, and the scorer decides whether the rest agrees.
-            extra += [e for d in q.birth_dates if len(d) == 10 for e in self.index.dob_index.get(d, [])]
-            if extra:
-                cands[i] = np.unique(np.concatenate([cands[i], np.asarray(extra, dtype=np.int32)]))
-        return forms, cands
+            extra += [e for d in q.birth_dates if len(d) == 10 for e in idx.dob_index.get(d, [])]
+            new = np.setdiff1d(np.asarray(extra, dtype=np.int64), cands[i])
+            if len(new):
+                cands[i] = np.union1d(cands[i], new)
+                lens = idx.ent_rows_ptr[new + 1] - idx.ent_rows_ptr[new]
+                offs = np.cumsum(lens) - lens
+                pos = np.arange(int(lens.sum())) - np.repeat(offs - idx.ent_rows_ptr[new], lens)
+                rows[i] = np.concatenate([rows[i], idx.ent_rows[pos].astype(np.int64)])
+        return forms, cands, rows
 
     def feature_matrix(self, query: Query, forms: list[NameForm], ents: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
@@ -108,16 +120,24 @@ class Screener:
         nobody reads them under the alert line.
         """
         out: list[list[Match]] = []
-        for start in range(0, len(queries), batch):
-            chunk = queries[start:start + batch]
-            forms_b, cands_b = self.candidates(chunk)
-            out.extend(self._rank_batch(chunk, forms_b, cands_b, limit, threshold, explain))
+        # The index holds ~10^6 long-lived objects; a cyclic-GC pass over them, triggered by the Match
+        # objects made here (which form no cycles), costs more than the scoring. Paused, then restored.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for start in range(0, len(queries), batch):
+                chunk = queries[start:start + batch]
+                forms_b, cands_b, rows_b = self.candidates(chunk)
+                out.extend(self._rank_batch(chunk, forms_b, cands_b, limit, threshold, explain, rows_b))
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         return out
 
     def _rank_batch(self, queries: Sequence[Query], forms_b: Sequence[list[NameForm]],
                     cands_b: Sequence[np.ndarray], limit: int, threshold: float | None,
-                    explain: bool | None) -> list[list[Match]]:
-        b = S.score_batch(self.index, queries, forms_b, cands_b)
+                    explain: bool | None, rows_b: Sequence[np.ndarray] | None = None) -> list[list[Match]]:
+        b = S.score_batch(self.index, queries, forms_b, cands_b, rows_b)
         results: list[list[Match]] = [[] for _ in queries]
         if len(b.slot_ent) == 0:
             return results
@@ -129,21 +149,21 @@ class Screener:
         if threshold is not None:
             keep &= scores[order] >= threshold
         explain_min = -1.0 if explain else (S.OPERATING_THRESHOLD if explain is None else 2.0)
-        entities = self.index.entities
+        info = self._entity_info
         rows = self.index.rows
-        for k in order[keep].tolist():
-            qi = int(b.slot_query[k])
-            score = float(scores[k])
-            ent = entities[int(b.slot_ent[k])]
-            row = rows[int(b.best_row[k])]
-            form = forms_b[qi][int(b.best_form[k])]
+        ks = order[keep]
+        for k, qi, ei, ri, fi, score in zip(ks.tolist(), b.slot_query[ks].tolist(), b.slot_ent[ks].tolist(),
+                                            b.best_row[ks].tolist(), b.best_form[ks].tolist(),
+                                            scores[ks].tolist()):
+            eid, caption, schema, datasets = info[ei]
+            row = rows[ri]
+            form = forms_b[qi][fi]
             expl: list[Feature] = []
             if score >= explain_min:
-                det = S.entity_features(self.index, queries[qi], int(b.slot_ent[k]),
-                                        S.query_identifiers(queries[qi]))[1]
+                det = S.entity_features(self.index, queries[qi], ei, S.query_identifiers(queries[qi]))[1]
                 expl = self.explain(form, row.form, row.prop, b.feats[k], det)
-            results[qi].append(Match(ent.id, ent.caption, ent.schema, list(ent.datasets), score,
-                                     row.form.original, form.original, expl))
+            results[qi].append(Match(eid, caption, schema, list(datasets), score, row.form.original,
+                                     form.original, expl))
         return results
 
     def _rank(self, query: Query, forms: list[NameForm], ents: np.ndarray, limit: int, threshold: float | None,

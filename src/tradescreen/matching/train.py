@@ -59,19 +59,18 @@ def collect(screener: Screener, queries: list[dict], truth: dict[str, dict]
     ys: list[np.ndarray] = []
     qids: list[str] = []
     eids: list[str] = []
-    for start in range(0, len(qs), 256):
-        chunk = qs[start:start + 256]
-        forms_b, cands_b = screener.candidates(chunk)
-        for rec, q, forms, ents in zip(queries[start:start + 256], chunk, forms_b, cands_b):
-            if len(ents) == 0 or not forms:
-                continue
-            feats, _, _, _ = screener.feature_matrix(q, forms, ents)
-            expected = set(truth[rec["id"]]["expected"])
-            ids = [screener.index.entities[int(e)].id for e in ents]
-            xs.append(feats)
-            ys.append(np.array([i in expected for i in ids], dtype=np.float64))
-            qids.extend([rec["id"]] * len(ids))
-            eids.extend(ids)
+    ent_ids = [e.id for e in screener.index.entities]
+    for start in range(0, len(qs), 512):
+        chunk = qs[start:start + 512]
+        recs = queries[start:start + 512]
+        forms_b, cands_b, rows_b = screener.candidates(chunk)
+        b = S.score_batch(screener.index, chunk, forms_b, cands_b, rows_b)
+        q_ids = [recs[int(i)]["id"] for i in b.slot_query]
+        e_ids = [ent_ids[int(e)] for e in b.slot_ent]
+        xs.append(b.feats)
+        ys.append(np.array([e in truth[q]["expected"] for q, e in zip(q_ids, e_ids)], dtype=np.float64))
+        qids.extend(q_ids)
+        eids.extend(e_ids)
     return np.vstack(xs), np.concatenate(ys), qids, eids
 
 

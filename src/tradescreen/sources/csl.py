@@ -24,7 +24,6 @@ import csv
 import io
 import json
 import re
-import zlib
 from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -142,29 +141,16 @@ def org_schema(name: str, default: str) -> str:
 
 
 def read_input(path: Path, result: ParseResult, expected: str) -> bytes:
-    """The file's bytes, decompressed; a truncated gzip gives what could be read, with an error.
+    """The file's bytes, decompressed.
 
-    Anything unreadable raises NotAList naming what was expected, so a damaged download is
-    never mistaken for an empty list.
+    A damaged or truncated archive raises NotAList naming what was expected: a cut-off download
+    must fail as a whole rather than become a release missing the list's last entries.
     """
     try:
         return read_bytes(path)
-    except EOFError:
-        raw = Path(path).read_bytes()
-        try:
-            partial = zlib.decompressobj(wbits=47).decompress(raw)
-        except zlib.error as exc:
-            raise NotAList(
-                f"{Path(path).name}: damaged compressed file ({exc}); expected {expected}"
-            ) from exc
-        result.error(
-            path,
-            "end of file",
-            None,
-            "compressed file is truncated; only the part that could be read was parsed",
-        )
-        return partial
-    except Exception as exc:  # BadGzipFile, BadZipFile, zlib.error, OSError
+    except NotAList as exc:
+        raise NotAList(f"{exc}; expected {expected}") from exc
+    except OSError as exc:
         raise NotAList(f"{Path(path).name}: cannot be read ({exc}); expected {expected}") from exc
 
 
