@@ -13,8 +13,8 @@ from tradescreen.screening.facts import where
 from tradescreen.shipments.model import Shipment
 from tradescreen.sources import SOURCE_TITLES
 
-#: At most this many listed parties are reported per shipping party; more is noise.
-HITS_PER_PARTY = 3
+#: At most this many list entries are gathered per shipping party; more is noise.
+HITS_PER_PARTY = 5
 
 
 def _role_words(role: str) -> str:
@@ -93,37 +93,38 @@ def _key(query: Query) -> tuple[Any, ...]:
 
 
 def _same_party(matches: list[Match]) -> list[list[Match]]:
-    """Group hits that are one listed party published on several lists (SDN and the CSL's copy of it).
+    """All hits for one shipping party, as one finding.
 
-    An analyst wants one finding per listed party naming every list it is on, not the same
-    person twice; hits group when the listed name is the same and the scores agree.
+    A party that is on the SDN list, the UK list and the Entity List is one thing for the
+    analyst to decide, so it is one finding whose evidence lists every entry; the message
+    names the best hit and the other lists.
     """
-    groups: dict[tuple[str, str], list[Match]] = {}
-    for match in matches:
-        key = (" ".join(match.caption.casefold().split()), match.schema)
-        groups.setdefault(key, []).append(match)
-    return sorted(groups.values(), key=lambda g: -max(m.score for m in g))
+    return [sorted(matches, key=lambda m: -m.score)] if matches else []
 
 
 def _finding(ctx: ScreeningContext, role: str, name: str, pointer: str, query: Query,
              group: list[Match]) -> Finding:
-    match = max(group, key=lambda m: m.score)
+    match = group[0]
     blocking = match.score >= ctx.block_threshold
-    titles = list(dict.fromkeys(list_title(ctx, m) for m in group))
+    title = list_title(ctx, match)
     listed_as = match.matched_name if match.matched_name and match.matched_name != match.caption else ""
     message = (
         f"The {_role_words(role)} '{name}' {'matches' if blocking else 'may be'} '{match.caption}'"
-        f" on the {_join(titles)}"
-        + (f" (as '{listed_as}')" if listed_as else "")
-        + f", score {match.score:.2f}"
+        f" on the {title}" + (f" (as '{listed_as}')" if listed_as else "") + f", score {match.score:.2f}"
     )
+    others = [m for m in group[1:] if m.score >= match.score - 0.1]  # weaker hits stay in the evidence
+    if others:
+        also = list(dict.fromkeys(
+            f"the {list_title(ctx, m)}" + ("" if _same_name(m.caption, match.caption) else f" as '{m.caption}'")
+            for m in others))
+        message += f"; also on {_join(also)}"
     if query.countries:
         message += f"; the document gives {', '.join(country_name(c) for c in query.countries)}"
     entries = []
     for m in group:
         source = m.datasets[0] if m.datasets else ""
         entry: dict[str, Any] = {"list": list_title(ctx, m), "source": source, "entity_id": m.entity_id,
-                                 "score": round(m.score, 4)}
+                                 "entity_name": m.caption, "score": round(m.score, 4)}
         release = ctx.releases.get(source)
         if release:
             entry["release"] = release[0]
@@ -135,7 +136,7 @@ def _finding(ctx: ScreeningContext, role: str, name: str, pointer: str, query: Q
         "role": role,
         "party": name,
         "ref": pointer,
-        "list": titles[0],
+        "list": title,
         "entity_id": match.entity_id,
         "entity_name": match.caption,
         "matched_name": match.matched_name,
@@ -153,5 +154,9 @@ def _finding(ctx: ScreeningContext, role: str, name: str, pointer: str, query: Q
     return Finding("party", "block" if blocking else "review", rule, message, evidence)
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and the " + items[-1]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
