@@ -23,7 +23,7 @@ def dob_match(query_dates: list[str], listed: tuple[str, ...]) -> tuple[float, f
     for q in query_dates:
         for d in listed:
             if len(q) >= 10 and len(d) >= 10 and q[:10] == d[:10]:
-                return 1.0, 0.0, 0.0, f"birth date {q[:10]} matches"
+                return 1.0, 0.0, 0.0, f"birth date {q[:10]} matches listed {d[:10]}"
             qy, dy = q[:4], d[:4]
             if qy.isdigit() and dy.isdigit():
                 if qy == dy:
@@ -45,7 +45,7 @@ def country_match(query: list[str], listed: frozenset[str]) -> tuple[float, floa
         return 0.0, 0.0, ""
     common = sorted(set(query) & listed)
     if common:
-        return 1.0, 0.0, f"country {', '.join(common)} matches"
+        return 1.0, 0.0, f"country {', '.join(common)} matches listed {', '.join(sorted(listed)[:4])}"
     return 0.0, 1.0, f"country {', '.join(query)} not among listed {', '.join(sorted(listed)[:4])}"
 
 
@@ -61,7 +61,7 @@ def identifier_match(query: set[str], listed: frozenset[str]) -> tuple[float, st
     decisive on its own."""
     common = sorted(query & listed)
     if common:
-        return 1.0, f"{common[0]} identical"
+        return 1.0, f"identifier {common[0]} identical to the listed one"
     return 0.0, ""
 
 
@@ -95,4 +95,5 @@ NAME_FEATURE_DOCS: dict[str, str] = {
     "legal_form_mismatch": "Both names carry a legal form and the forms differ.",
     "rarest_match": "Rarity of the rarest aligned query token: generic words alone ('TRADING', 'GLOBAL') stay low.",
     "acronym": "One name is the acronym of the other (initials of its words).",
+    "in_order": "Every query token aligns with a listed token, in the listed order (a shortened name).",
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -180,11 +181,13 @@ class CandidateIndex:
         self._build()
 
     def _build(self) -> None:
-        data: list[float] = []
-        indices: list[int] = []
-        indptr = [0]
-        tok_ids: list[int] = []
-        tok_ptr = [0]
+        # Typed arrays, not lists: with all lists loaded there are ~3 million entries, and Python float/int
+        # objects would cost ~200 MB of transient memory that the allocator never hands back.
+        data = array("f")
+        indices = array("i")
+        indptr = array("q", [0])
+        tok_ids = array("i")
+        tok_ptr = array("q", [0])
         for ei, ent in enumerate(self.entities):
             seen: set[tuple[str, ...]] = set()
             for prop in NAME_PROPS:
@@ -226,8 +229,8 @@ class CandidateIndex:
         # Pruning threshold for query features: on more than 4% of names, and never below 200 names
         # (a small index has no ubiquitous features, only few names).
         self.common_idf = float(np.log((n + 1) / (max(0.04 * n, 200) + 1)) + 1.0)
-        mat = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                             np.asarray(indptr, dtype=np.int64)), shape=(n, len(df)))
+        mat = sp.csr_matrix((np.frombuffer(data, dtype=np.float32), np.frombuffer(indices, dtype=np.int32),
+                             np.frombuffer(indptr, dtype=np.int64)), shape=(n, len(df)))
         mat = mat.multiply(self.feat_idf[None, :]).tocsr()
         norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel()) + 1e-9
         self.matrix_t = sp.csr_matrix(sp.diags(1.0 / norms).dot(mat).T.astype(np.float32))
@@ -242,8 +245,8 @@ class CandidateIndex:
         skels = [[skeleton(t) for t in r.form.tokens] for r in self.rows]
         self.row_skel_sorted = np.array([" ".join(sorted(s)) for s in skels], dtype=object)
         self.row_skel_joined = np.array(["".join(s) for s in skels], dtype=object)
-        self.tok_ids = np.asarray(tok_ids, dtype=np.int32)
-        self.tok_ptr = np.asarray(tok_ptr, dtype=np.int64)
+        self.tok_ids = np.frombuffer(tok_ids, dtype=np.int32).copy()
+        self.tok_ptr = np.frombuffer(tok_ptr, dtype=np.int64).copy()
         # Rows of each entity, for scoring all names of a retrieved entity.
         order = np.argsort(self.row_entity, kind="stable")
         self.ent_rows_ptr = np.searchsorted(self.row_entity[order], np.arange(len(self.entities) + 1))

@@ -38,7 +38,7 @@ def _join_letter_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def split_legal_form(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(name tokens without legal forms, legal-form compare tokens) for an organisation name.
 

@@ -47,7 +47,7 @@ def reorder_person(name: str) -> str:
     return name
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def analyse(name: str, schema: str | None = None, query: bool = False) -> tuple[NameForm, ...]:
     """Comparable forms of one name; a query string may yield several (ex-names, care-of parties)."""
     raw_names = strip_residue(name, schema) if query else [name]

@@ -22,7 +22,7 @@ def run_queries(screener: Screener, queries_path: str | Path, output: str | Path
     """Write one `{"id", "results": [{"id", "score"}]}` line per query; returns the number of queries."""
     recs = list(read_jsonl(queries_path))
     queries = [Query.from_ftm(r) for r in recs]
-    matches = screener.match_many(queries, limit=limit, explain=False)
+    matches = screener.match_many(queries, limit=limit)
     with open(output, "w", encoding="utf-8") as fh:
         for rec, ms in zip(recs, matches):
             results = [{"id": m.entity_id, "score": round(min(1.0, max(0.0, m.score)), 6)} for m in ms]

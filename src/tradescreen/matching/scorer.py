@@ -58,13 +58,14 @@ INITIAL_SIM = 0.85
 PHONETIC_SIM = 0.85
 #: Rarity mass is divided by this so features stay near [0, 2].
 MASS_SCALE = 10.0
-#: A match through a weak alias alone never scores above this (an analyst must look, not trust it).
-WEAK_ALIAS_CAP = 0.8
+#: A match through a weak alias alone never scores above this, on the calibrated scale: it can raise a
+#: review alert but never reach the block level (an analyst must look, not trust it).
+WEAK_ALIAS_CAP = 0.85
 #: An identical identifier lifts the score to at least this, whatever the names say.
 IDENTIFIER_FLOOR = 0.95
-#: The dev operating point: the lowest score at which at most 1% of the bench's negative queries alert
-#: (score.py's threshold for the shipped weights, see benchmarks/match_bench.py and the README).
-OPERATING_THRESHOLD = 0.26
+#: The alert (review) threshold. Scores are calibrated (`calibration.py`) so that on the dev split 0.7 is
+#: the point where 1% of the bench's negative queries alert, and 0.9 where about 0.1% do.
+OPERATING_THRESHOLD = 0.7
 
 #: Prior weights for features the dev split cannot teach (no dev query carries a gender or an identifier):
 #: `train.py` uses these where a feature never fires in the training rows.

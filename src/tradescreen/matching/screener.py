@@ -17,7 +17,7 @@ from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
 from tradescreen.matching.model import Feature, Match, Query
 from tradescreen.matching.names import NameForm, analyse
-from tradescreen.matching.text import skeleton
+from tradescreen.matching.text import phonetic, skeleton
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
 N_NAMES = 100
@@ -187,6 +187,7 @@ class Screener:
         single.index.vocab.idf = np.array([self.index.vocab.weight(t) for t in single.index.vocab.tokens],
                                           dtype=np.float32)
         single.index.vocab.max_idf = self.index.vocab.max_idf
+        single.index._build_scoring_arrays()
         q = Query(a.names, a.schema or b.schema, a.birth_dates, a.countries, a.gender, a.identifiers)
         forms = self.query_forms(q)
         if not forms or not single.index.rows:
@@ -194,17 +195,35 @@ class Screener:
         res = single._rank(q, forms, np.array([0], dtype=np.int32), 1, None, True)
         return res[0] if res else Match("b", ent.caption, ent.schema, [], 0.0, "", "", [])
 
+    def contributions(self, feats: np.ndarray) -> np.ndarray:
+        """Each base feature's share of the log-odds: value x weight, plus half of every interaction
+        term it takes part in (so the shares add up to the model's score minus its bias)."""
+        w = self.weights.as_array()
+        nb = len(S.FEATURES)
+        out = feats.astype(np.float64) * w[:nb]
+        for k, (i, j) in enumerate(S._PAIRS):
+            term = float(feats[i]) * float(feats[j]) * w[nb + k]
+            out[i] += term / 2
+            out[j] += term / 2
+        return out
+
     def explain(self, qform: NameForm, lform: NameForm, prop: str, feats: np.ndarray,
                 details: list[str]) -> list[Feature]:
-        """Human-readable evidence: the token alignment, then every non-zero feature with its weight."""
-        w = self.weights.as_array()[: len(S.FEATURES)]
-        out: list[Feature] = []
+        """Evidence, most decisive first: the token alignment of the two names, then the attribute
+        findings with their concrete values (birth date, country, identifier, ...), then the name
+        features, each ordered by how much it moved the score. `weight` is the effective weight
+        (contribution / value), so `Feature.contribution` is the feature's share of the log-odds."""
+        contrib = self.contributions(feats)
         pairs = []
         for qt in qform.tokens:
             best, bt = 0.0, ""
             for lt in lform.tokens:
                 a, b = (skeleton(qt), skeleton(lt)) if qform.abjad else (qt, lt)
                 s = Indel.normalized_similarity(a, b)
+                if len(qt) == 1 and lt[:1] == qt:
+                    s = max(s, S.INITIAL_SIM)
+                elif not qform.abjad and len(qt) >= 4 and len(lt) >= 4 and phonetic(qt) == phonetic(lt):
+                    s = max(s, S.PHONETIC_SIM)
                 if s > best:
                     best, bt = s, lt
             if best >= S.TOKEN_FLOOR:
@@ -214,14 +233,17 @@ class Screener:
         kind = {"weakAlias": "weak alias", "previousName": "former name", "alias": "alias"}.get(prop, "name")
         how = "consonant skeleton" if qform.abjad else "token alignment"
         nf = len(S.NAME_FEATURES)
-        name_contrib = float(feats[:nf] @ w[:nf])
-        out.append(Feature("name", float(feats[0]), name_contrib,
-                           f"query '{qform.original}' ~ {kind} '{lform.original}' ({how}: {', '.join(pairs)})"))
-        for i, fname in enumerate(S.NAME_FEATURES):
-            if feats[i] and w[i]:
-                out.append(Feature(fname, float(feats[i]), float(w[i]), NAME_FEATURE_DOCS.get(fname, fname)))
-        for j, fname in enumerate(S.ENTITY_FEATURES):
-            i = nf + j
-            if feats[i] and details[j]:
-                out.append(Feature(fname, float(feats[i]), float(w[i]), details[j]))
+        name_contrib = float(contrib[:nf].sum())
+        qcov = float(feats[0])
+        out = [Feature("name", qcov, name_contrib / qcov if qcov else 0.0,
+                       f"query '{qform.original}' ~ {kind} '{lform.original}' ({how}: {', '.join(pairs)})")]
+        attrs = [(abs(contrib[nf + j]), nf + j, fname) for j, fname in enumerate(S.ENTITY_FEATURES)
+                 if feats[nf + j] and details[j]]
+        for _, i, fname in sorted(attrs, reverse=True):
+            out.append(Feature(fname, float(feats[i]), float(contrib[i] / feats[i]), details[i - nf]))
+        named = [(abs(contrib[i]), i, fname) for i, fname in enumerate(S.NAME_FEATURES) if feats[i] and contrib[i]]
+        for _, i, fname in sorted(named, reverse=True):
+            doc = NAME_FEATURE_DOCS.get(fname, fname)
+            out.append(Feature(fname, float(feats[i]), float(contrib[i] / feats[i]),
+                               f"{fname.replace('_', ' ')} {float(feats[i]):.2f} ({contrib[i]:+.2f} log-odds): {doc}"))
         return out

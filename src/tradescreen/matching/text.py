@@ -65,7 +65,7 @@ def char_script(ch: str) -> str:
     return OTHER
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def detect_script(text: str) -> str:
     """The dominant non-Latin script of a text, or Latin when it has no letters of another script."""
     if text.isascii():
@@ -85,7 +85,7 @@ _ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06FF])ال(?=[\u0600-\u06FF]{2,})")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def translit(text: str) -> str:
     """ASCII form of a name in any script, keeping word boundaries (see the module docstring)."""
     if text.isascii():
@@ -111,7 +111,7 @@ def translit(text: str) -> str:
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=8192)
 def tokenize(text: str) -> tuple[str, ...]:
     """Lower-case ASCII tokens of a name; apostrophes vanish ("Sab'awi" = "sabawi"), other punctuation splits."""
     ascii_ = translit(unicodedata.normalize("NFC", text)).lower()

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from tradescreen.matching import scorer as S
+from tradescreen.matching.calibration import Calibration, threshold_for_far
 from tradescreen.matching.model import Query
 from tradescreen.matching.protocol import read_jsonl
 from tradescreen.matching.screener import Screener
@@ -74,6 +75,17 @@ def collect(screener: Screener, queries: list[dict], truth: dict[str, dict]
     return np.vstack(xs), np.concatenate(ys), qids, eids
 
 
+def calibrate(probs: np.ndarray, qids: list[str], truth: dict[str, dict]) -> Calibration:
+    """Knots at the dev split's 1% and 0.1% false-alert points (see `calibration.py`): the highest
+    probability per negative query (0 for a negative with no candidate)."""
+    best: dict[str, float] = {q: 0.0 for q, t in truth.items() if not t["expected"]}
+    for q, p in zip(qids, probs.tolist()):
+        if q in best and p > best[q]:
+            best[q] = p
+    neg = np.array(list(best.values()))
+    return Calibration.from_thresholds(threshold_for_far(neg, 0.01), threshold_for_far(neg, 0.001))
+
+
 def write_results(path: Path, qids: list[str], eids: list[str], probs: np.ndarray, all_ids: list[str],
                   limit: int = 10) -> None:
     by_q: dict[str, list[tuple[str, float]]] = {q: [] for q in all_ids}
@@ -107,6 +119,8 @@ def main(argv: list[str] | None = None) -> None:
         tr, te = folds != k, folds == k
         b, w = fit_logistic(x[tr], y[tr])
         oof[te] = 1.0 / (1.0 + np.exp(-(b + x[te] @ w)))
+    cal = calibrate(oof, qids, truth)
+    oof = cal.apply(oof)
     oof = np.where(weak & ~ident, np.minimum(oof, S.WEAK_ALIAS_CAP), oof)
     write_results(Path(args.out), qids, eids, oof, [r["id"] for r in queries])
     print(f"{len(y)} rows, {int(y.sum())} positive; cross-validated results in {args.out}")
@@ -123,6 +137,12 @@ def main(argv: list[str] | None = None) -> None:
         path = Path(__file__).parent / "data" / "weights.json"
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"weights written to {path}")
+        probs = 1.0 / (1.0 + np.exp(-(b + x @ w)))
+        cal = calibrate(probs, qids, truth)
+        cal_path = path.with_name("calibration.json")
+        cal_path.write_text(json.dumps({**cal.to_dict(), "fit_on": "dev split, shipped weights, all queries"},
+                                       indent=1) + "\n", encoding="utf-8")
+        print(f"calibration knots {cal.probs} -> {cal.scores} written to {cal_path}")
         for n, v in zip(S.MODEL_FEATURES, w):
             print(f"  {n:22s} {v:+.3f}")
         print(f"  {'bias':22s} {b:+.3f}")
