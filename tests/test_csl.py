@@ -19,6 +19,7 @@ from conftest import FIXTURES, LISTS
 from tradescreen.entity import count_schemata, validate
 from tradescreen.sources import csl
 from tradescreen.sources.base import NotAList, ParseResult
+from tradescreen.sources.common import has_legal_form
 
 CSV_GZ = LISTS / "csl" / "consolidated.csv.gz"
 JSON_SAMPLE = FIXTURES / "csl" / "consolidated_sample.json"
@@ -188,12 +189,12 @@ def test_spot_check_dpl_row_keeps_sublist(by_id: dict) -> None:
 
 
 def test_legal_form_detection() -> None:
-    assert csl.has_legal_form("ACME TRADING LLC")
-    assert csl.has_legal_form("Huawei Technologies Costa Rica SA")
-    assert csl.has_legal_form("COTRICOM S.A.")
-    assert not csl.has_legal_form("KIM SONG II")
-    assert not csl.has_legal_form("AL-DAJANI, Sa'ad")
-    assert not csl.has_legal_form("KIM, Se Gon")
+    assert has_legal_form("ACME TRADING LLC")
+    assert has_legal_form("Huawei Technologies Costa Rica SA")
+    assert has_legal_form("COTRICOM S.A.")
+    assert not has_legal_form("KIM SONG II")
+    assert not has_legal_form("AL-DAJANI, Sa'ad")
+    assert not has_legal_form("KIM, Se Gon")
 
 
 def test_split_id_shapes() -> None:

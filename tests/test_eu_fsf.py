@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, LISTS, LISTS_EXTRA
+from conftest import FIXTURES, LISTS
+from helpers_lists import real_list_files
 
 from tradescreen.entity import validate
 from tradescreen.sources.base import NotAList
@@ -44,8 +45,7 @@ def test_sniff_rejects_other_lists(rel: str) -> None:
 def test_sniff_claims_no_real_list_file() -> None:
     from tradescreen.sources.base import read_bytes
 
-    real = [p for root in (LISTS, LISTS_EXTRA) for p in sorted(root.rglob("*")) if p.is_file()]
-    real = [p for p in real if not p.name.startswith(".") and p.suffix != ".md"]
+    real = real_list_files()
     assert len(real) >= 15
     for path in real:
         assert sniff(path, read_bytes(path)[:65536]) is None, path.name

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BENCH, FIXTURES, LISTS, LISTS_EXTRA
+from conftest import BENCH, FIXTURES, LISTS
+from helpers_lists import real_list_files
 
 from tradescreen.entity import Entity, validate
 from tradescreen.sources.base import NotAList
@@ -211,8 +212,7 @@ def test_sniff() -> None:
 def test_sniff_claims_no_real_list_file() -> None:
     from tradescreen.sources.base import read_bytes
 
-    real = [p for root in (LISTS, LISTS_EXTRA) for p in sorted(root.rglob("*")) if p.is_file()]
-    real = [p for p in real if not p.name.startswith(".") and p.suffix != ".md"]
+    real = real_list_files()
     assert len(real) >= 15
     for path in real:
         assert sniff(path, read_bytes(path)[:65536]) is None, path.name

@@ -17,7 +17,8 @@ from conftest import FIXTURES, LISTS, LISTS_EXTRA
 
 from tradescreen.entity import Entity, validate
 from tradescreen.sources.base import NotAList, ParseResult
-from tradescreen.sources.ofac_xml import FORMAT, has_legal_form, parse, sniff
+from tradescreen.sources.common import has_legal_form
+from tradescreen.sources.ofac_xml import FORMAT, parse, sniff
 
 CONS_ZIP = LISTS_EXTRA / "ofac-cons-enhanced-xml" / "CONS_ENHANCED.ZIP"
 SAMPLE = FIXTURES / "xml" / "ofac_sdn_enhanced_sample.xml"
@@ -412,5 +413,23 @@ def test_legal_form_detection() -> None:
         "In Siratel",
         "AFGHAN SUPPORT COMMITTEE (ASC)",
         "MINISTRY OF FINANCE OF THE RUSSIAN FEDERATION",
+    ):
+        assert not has_legal_form(name), name
+
+
+def test_legal_form_rules_shared_by_all_lists() -> None:
+    """The one rule every parser uses (sources.common): the cases where the parsers used to disagree."""
+    # two-letter forms rigour gives no generic kind, at the name's edge
+    assert has_legal_form("DATASAAB CONTRACTING AB") and has_legal_form("Huawei Tech Investment, PT")
+    # three-letter forms set off by a hyphen
+    assert has_legal_form("GRAINS MIDDLE EAST TRADING DWC-LLC") and has_legal_form("MMEZ-KT-OAO")
+    assert has_legal_form("INMOBILIUM INVESTMENT CORP.") and has_legal_form("HARA COMPANY")
+    for name in (
+        "KIM SONG II",  # a numeral
+        "MARTYRS FOUNDATION IN LEBANON",  # "in" mid-name
+        "AL-AQSA E.V.",  # a non-profit form
+        "FEDERAL STATE BUDGETARY INSTITUTION MARINE RESCUE SERVICE",  # a state body
+        "BANCO DE VENEZUELA SA BANCO UNIVERSAL",  # undotted SA inside the name
+        "Fang Yu",  # a two-letter form not unambiguous enough
     ):
         assert not has_legal_form(name), name

@@ -116,8 +116,11 @@ def test_new_company(ref: Reference) -> None:
 
 def test_no_end_user(ref: Reference) -> None:
     chpl = (G("MCU", "8542.31"),)
-    assert _fired(ShipmentFacts("l", parties=(BUYER_DE,), goods=chpl), ref, "redflag.no_end_user")
-    named = (BUYER_DE, Party("end_user", "Schmidt Werk", "DE"))
+    buyer_ae = Party("consignee", "Example Gulf Electronics FZE", "AE", "Jebel Ali Free Zone, Dubai")
+    assert _fired(ShipmentFacts("l", parties=(buyer_ae,), goods=chpl), ref, "redflag.no_end_user")
+    # the same goods to an ordinary German buyer without a named end user are everyday trade
+    assert not _fired(ShipmentFacts("l1", parties=(BUYER_DE,), goods=chpl), ref, "redflag.no_end_user")
+    named = (buyer_ae, Party("end_user", "Example Gulf Electronics FZE", "AE"))
     assert not _fired(ShipmentFacts("l2", parties=named, goods=chpl), ref, "redflag.no_end_user")
     assert not _fired(ShipmentFacts("l3", parties=(BUYER_DE,), goods=(G("Chairs", "9401.61"),)), ref,
                       "redflag.no_end_user")

@@ -190,7 +190,8 @@ def _ods(rows: list[list[str]], extra: str = "", table_name: str = "Sheet1") -> 
         ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
         f'<table:table table:name="{table_name}"><table:table-column table:number-columns-repeated="16384"/>'
         f"{body}{extra}"
-        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048000">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
         '</table:table><table:table table:name="Other"><table:table-row><table:table-cell><text:p>Unique ID</text:p>'
         "</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
     )

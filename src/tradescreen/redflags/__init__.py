@@ -155,27 +155,28 @@ def vague_description(facts: ShipmentFacts, ctx: _Ctx, **_: Any) -> list[Finding
     return out
 
 
-def po_box(facts: ShipmentFacts, ctx: _Ctx, **_: Any) -> list[Finding]:
-    """FINBIS23-03: a buyer-side party known only by a post-office box, not a physical business address."""
+def _buyer_addresses(
+    facts: ShipmentFacts, ctx: _Ctx, rule_id: str, terms: re.Pattern[str] | None, what: str
+) -> list[Finding]:
+    """One finding per buyer-side party whose address matches `terms`, saying it `what` ('is a
+    post-office box'): the address rules differ only in the words they look for."""
     out = []
     for p in facts.parties_in(_BUYER_SIDE):
-        hits = find_all(ctx.po_box, p.address)
+        hits = find_all(terms, p.address)
         if hits:
-            out.append(ctx.finding("redflag.po_box", f"The address of the {_where(p)} is a post-office box ('{hits[0]}')",
+            out.append(ctx.finding(rule_id, f"The address of the {_where(p)} {what} ('{hits[0]}')",
                                    {"party": p.name, "ref": p.ref, "address": p.address}))
     return out
+
+
+def po_box(facts: ShipmentFacts, ctx: _Ctx, **_: Any) -> list[Finding]:
+    """FINBIS23-03: a buyer-side party known only by a post-office box, not a physical business address."""
+    return _buyer_addresses(facts, ctx, "redflag.po_box", ctx.po_box, "is a post-office box")
 
 
 def residential_address(facts: ShipmentFacts, ctx: _Ctx, **_: Any) -> list[Finding]:
     """FINBIS23-03: a company whose business address is an apartment."""
-    out = []
-    for p in facts.parties_in(_BUYER_SIDE):
-        hits = find_all(ctx.residential, p.address)
-        if hits:
-            out.append(ctx.finding("redflag.residential_address",
-                                   f"The address of the {_where(p)} looks like a residence ('{hits[0]}')",
-                                   {"party": p.name, "ref": p.ref, "address": p.address}))
-    return out
+    return _buyer_addresses(facts, ctx, "redflag.residential_address", ctx.residential, "looks like a residence")
 
 
 def phone_country(facts: ShipmentFacts, ctx: _Ctx, locations: Locations | None = None, **_: Any) -> list[Finding]:
@@ -229,16 +230,26 @@ def new_company(facts: ShipmentFacts, ctx: _Ctx, **_: Any) -> list[Finding]:
     return out
 
 
-def no_end_user(facts: ShipmentFacts, ctx: _Ctx, **_: Any) -> list[Finding]:
-    """BIS-RF-02 / FINBIS22-03: high-priority goods with no end user named anywhere in the shipment."""
+def no_end_user(facts: ShipmentFacts, ctx: _Ctx, locations: Locations | None = None, **_: Any) -> list[Finding]:
+    """BIS-RF-02 / FINBIS22-03: high-priority goods with no end user named, going where diversion is a risk.
+
+    Chips shipped to a distributor in the US or the EU without a named end user are everyday
+    trade; the flag is raised only when a destination is a transshipment hub, Russia or Belarus,
+    or a sanctioned jurisdiction, where the missing end user is what the guidance warns about.
+    """
     if facts.parties_in({"end_user", "ultimate_consignee"}):
+        return []
+    risky = set(ctx.rules.hubs) | set(ctx.rules.hub_toward) | {j.country for j in ctx.rules.jurisdictions}
+    where = sorted({d.iso2 for d in destinations_of(facts, locations) if d.iso2} & risky)
+    if not where:
         return []
     lines = chpl_lines(facts, ctx.rules)
     if not lines:
         return []
     return [ctx.finding("redflag.no_end_user",
-                        f"Common High Priority List goods ({', '.join(code for _, code in lines)}) are shipped without a "
-                        "named end user or ultimate consignee", {"goods": [ref for ref, _ in lines]})]
+                        f"Common High Priority List goods ({', '.join(code for _, code in lines)}) go to "
+                        f"{', '.join(country_name(c.lower()) for c in where)} without a named end user or "
+                        "ultimate consignee", {"goods": [ref for ref, _ in lines], "destinations": where})]
 
 
 def label_language(facts: ShipmentFacts, ctx: _Ctx, locations: Locations | None = None, **_: Any) -> list[Finding]:

@@ -37,3 +37,16 @@ class ImportResult:
     @property
     def errors(self) -> list[ParseIssue]:
         return [i for i in self.issues if i.severity == "error"]
+
+
+class DocumentReader:
+    """What every importer's reader starts from: the file being read and the result its issues go to.
+
+    Held once on the reader so that its many small helpers report issues without passing the
+    path and the result around; readers with more state (an airport resolver, PDF pages) add it.
+    """
+
+    def __init__(self, path: Path, result: ImportResult) -> None:
+        self.path = path
+        self.file = path.name
+        self.result = result

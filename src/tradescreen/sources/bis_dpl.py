@@ -25,7 +25,7 @@ from pathlib import Path
 from tradescreen.dates import parse_date
 from tradescreen.entity import Entity
 from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat
-from tradescreen.sources.csl import country_code, decode_text, org_schema, read_input
+from tradescreen.sources.common import country_code, csv_rows, decode_text, org_schema, read_files
 
 SOURCE_ID = "us_bis_denied"
 PUBLISHER = "Denied Persons List (DPL) - Bureau of Industry and Security"
@@ -77,29 +77,7 @@ def _rows(text: str, path: Path, result: ParseResult) -> list[tuple[int, dict[st
         result.warn(path, "line 1", None, f"columns missing from header: {', '.join(missing)}")
     rows: list[tuple[int, dict[str, str]]] = []
     seen: dict[tuple[str, ...], int] = {}
-    last = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.error(path, f"line {reader.line_num}", None, f"unreadable row skipped ({exc})")
-            if reader.line_num == last:
-                break
-            last = reader.line_num
-            continue
-        line, last = last + 1, reader.line_num
-        if not row or not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            result.error(
-                path,
-                f"line {line}",
-                None,
-                f"row has {len(row)} fields, header has {len(header)}; row skipped",
-            )
-            continue
+    for line, _end, row in csv_rows(reader, path, result, width=len(header), skip_blank_rows=True):
         key = tuple(row)
         if key in seen:
             result.warn(
@@ -129,7 +107,7 @@ def _date(raw: str, order: str, path: Path, line: int, fld: str, result: ParseRe
 
 def _build(party: _Party, result: ParseResult, source_id: str) -> Entity:
     entity = Entity(
-        id=entity_id(party.name), schema=org_schema(party.name, "LegalEntity"), datasets=[source_id]
+        id=entity_id(party.name), schema=org_schema([party.name], "LegalEntity"), datasets=[source_id]
     )
     entity.add("name", party.name)
     entity.add("topics", "debarment")
@@ -176,11 +154,10 @@ def _build(party: _Party, result: ParseResult, source_id: str) -> Entity:
 
 
 def parse(files: Sequence[Path], source_id: str = SOURCE_ID) -> ParseResult:
-    result = ParseResult(source=source_id, files=[Path(f).name for f in files])
+    result = ParseResult(source=source_id)
     parties: dict[str, _Party] = {}
-    for file in files:
-        path = Path(file)
-        text = decode_text(read_input(path, result, EXPECTED), path, result)
+    for path, data in read_files(files, result, f"expected {EXPECTED}"):
+        text = decode_text(data, path, result)
         for line, row in _rows(text.lstrip("\ufeff"), path, result):
             name = " ".join(row.get("Name", "").split())
             if not name:

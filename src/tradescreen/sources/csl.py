@@ -13,9 +13,6 @@ values in key order (`country, expiration_date, issue_date, number, type`, empti
 e.g. `PK, 2013-09-09, 2008-09-09, 4117921, Passport`. Only the type (last) is certain; the
 country and dates are recognised by shape, and whatever remains is the number, which may itself
 contain ", " ("Korea, North, Nationality of Registration").
-
-This module also holds the small helpers the other list parsers of this package share
-(`put`, `has_legal_form`, `read_input`, `decode_text`).
 """
 
 from __future__ import annotations
@@ -25,14 +22,21 @@ import io
 import json
 import re
 from collections.abc import Iterator, Sequence
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from tradescreen.countries import to_code
 from tradescreen.dates import parse_date, parse_dates
 from tradescreen.entity import Entity
-from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat, read_bytes
+from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat
+from tradescreen.sources.common import (
+    country_code,
+    csv_rows,
+    decode_text,
+    org_schema,
+    put,
+    read_files,
+    schema_props,
+)
 
 SOURCE_ID = "us_trade_csl"
 
@@ -53,115 +57,6 @@ TOPICS = {
 }  # fmt: skip
 
 _TYPE_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
-
-# ---------------------------------------------------------------------------------------------
-# Helpers shared by the list parsers of this package (bis_dpl, uk_fcdo import them).
-# ---------------------------------------------------------------------------------------------
-
-
-@cache
-def schema_props(schema: str) -> frozenset[str]:
-    """The property names FtM defines for a schema (cached: asked once per value otherwise)."""
-    from followthemoney import model
-
-    found = model.get(schema)
-    return frozenset(found.properties) if found is not None else frozenset()
-
-
-def put(entity: Entity, prop: str, value: Any, label: str | None = None) -> None:
-    """Add a value where the schema allows it; otherwise keep it as a labelled note.
-
-    Lists give vessels tax numbers and aircraft websites; FtM has no such properties on those
-    schemata, and dropping the value would lose evidence a reviewer may need.
-    """
-    if value is None or value == "" or value == []:
-        return
-    if prop in schema_props(entity.schema):
-        entity.add(prop, value)
-    elif label:
-        values = value if isinstance(value, (list, tuple)) else [value]
-        for item in values:
-            if item is not None and str(item).strip():
-                entity.add("notes", f"{label}: {str(item).strip()}")
-
-
-_ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII"})
-#: Two-letter legal forms that are unambiguous enough when they open or close the name. Others
-#: ("SE", "IN", "NA", "YU") are as often name parts ("KIM, Se Gon", "CHU, Na").
-_SHORT_FORMS = frozenset({"AG", "SA", "AB", "OY", "AO", "AS", "NV", "BV", "KG", "PT", "LP", "KB", "GP"})
-
-
-def has_legal_form(name: str) -> bool:
-    """Whether an organisation's name carries a legal form (LLC, GmbH, OOO, S.A., …).
-
-    rigour's org-type table also matches short words inside personal names ("Sa'ad", "KIM
-    SONG II"), so matches of two letters count only when dotted or at an edge of the name.
-    """
-    from rigour.names.org_types import extract_org_types
-
-    upper = name.upper().strip(" ,.;()")
-    for matched, _target in extract_org_types(name):
-        bare = re.sub(r"[^A-Za-z]", "", matched).upper()
-        if not bare or bare in _ROMAN:
-            continue
-        if len(bare) >= 3 or ("." in matched and len(bare) >= 2):
-            return True
-        found = matched.upper()
-        at_edge = upper.endswith(" " + found) or upper.startswith(found + " ")
-        if bare in _SHORT_FORMS and at_edge:
-            return True
-    return False
-
-
-@lru_cache(maxsize=4096)
-def country_code(text: str | None) -> str | None:
-    """`countries.to_code`, with ISO codes answered from rigour's code table directly.
-
-    `to_code` builds rigour's name index on first use (seconds); lists that write plain ISO
-    codes, as the CSL does, never need it.
-    """
-    if not text:
-        return None
-    cleaned = text.strip()
-    if len(cleaned) == 2 and cleaned.isalpha():
-        from rigour.territories import get_territory
-
-        lower = _CODE_ALIASES.get(cleaned.lower(), cleaned.lower())
-        territory = get_territory(lower)
-        return str(territory.code) if territory is not None else None
-    return to_code(cleaned)
-
-
-#: Two-letter codes lists use that are not ISO 3166 (UK for GB, EL for Greece in EU texts).
-_CODE_ALIASES = {"uk": "gb", "el": "gr"}
-
-
-def org_schema(name: str, default: str) -> str:
-    return "Company" if has_legal_form(name) else default
-
-
-def read_input(path: Path, result: ParseResult, expected: str) -> bytes:
-    """The file's bytes, decompressed.
-
-    A damaged or truncated archive raises NotAList naming what was expected: a cut-off download
-    must fail as a whole rather than become a release missing the list's last entries.
-    """
-    try:
-        return read_bytes(path)
-    except NotAList as exc:
-        raise NotAList(f"{exc}; expected {expected}") from exc
-    except OSError as exc:
-        raise NotAList(f"{Path(path).name}: cannot be read ({exc}); expected {expected}") from exc
-
-
-def decode_text(data: bytes, path: Path, result: ParseResult) -> str:
-    """UTF-8 (BOM dropped); bytes that are not UTF-8 are replaced and reported once."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        result.warn(path, f"byte {exc.start}", None, "file is not valid UTF-8; undecodable bytes replaced")
-        return data.decode("utf-8-sig", errors="replace")
-
 
 # ---------------------------------------------------------------------------------------------
 # Sniffing
@@ -241,27 +136,8 @@ def _csv_records(text: str, path: Path, result: ParseResult) -> Iterator[tuple[s
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         result.warn(path, "line 1", None, f"columns missing from header: {', '.join(missing)}")
-    width = len(header)
-    last_line = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.error(path, f"line {reader.line_num}", None, f"unreadable CSV row skipped ({exc})")
-            if reader.line_num == last_line:
-                break
-            last_line = reader.line_num
-            continue
-        start, last_line = last_line + 1, reader.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        where = f"line {start}"
-        if len(row) != width:
-            result.error(path, where, None, f"row has {len(row)} fields, header has {width}; row skipped")
-            continue
-        yield where, dict(zip(header, row))
+    for start, _end, row in csv_rows(reader, path, result, width=len(header)):
+        yield f"line {start}", dict(zip(header, row))
 
 
 def _json_records(text: str, path: Path, result: ParseResult) -> Iterator[tuple[str, Record]]:
@@ -479,9 +355,9 @@ def _schema(kind: str, name: str) -> str | None:
     if low in _TYPE_SCHEMA:
         return _TYPE_SCHEMA[low]
     if low == "entity":
-        return org_schema(name, "Organization")
+        return org_schema([name], "Organization")
     if not low:
-        return org_schema(name, "LegalEntity")
+        return org_schema([name], "LegalEntity")
     return None
 
 
@@ -577,12 +453,11 @@ def build_entity(rec: Record, path: Path, where: str, result: ParseResult, sourc
 
 
 def parse(files: Sequence[Path], source_id: str = SOURCE_ID) -> ParseResult:
-    result = ParseResult(source=source_id, files=[Path(f).name for f in files])
+    result = ParseResult(source=source_id)
     by_id: dict[str, Entity] = {}
     expected = "the trade.gov Consolidated Screening List (CSV or JSON)"
-    for file in files:
-        path = Path(file)
-        text = decode_text(read_input(path, result, expected), path, result)
+    for path, data in read_files(files, result, f"expected {expected}"):
+        text = decode_text(data, path, result)
         body = text.lstrip("\ufeff \t\r\n")
         if body.startswith(("{", "[")):
             records = _json_records(text, path, result)

@@ -25,15 +25,24 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
-from tradescreen.countries import to_code
 from tradescreen.dates import parse_date, parse_dates
 from tradescreen.entity import Entity
-from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat, read_bytes
+from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat
+from tradescreen.sources.common import (
+    country_code,
+    csv_rows,
+    decode_text,
+    join_nonempty,
+    org_schema,
+    read_files,
+    schema_props,
+)
+from tradescreen.sources.xmlutil import free
+from tradescreen.sources.xmlutil import local as _local
 
 SOURCE_ID = "eu_fsf"
 PREFIX = "eu-fsf"
@@ -110,13 +119,7 @@ def sniff(path: Path, head: bytes) -> tuple[str, str] | None:
 def parse(files: Sequence[Path], source_id: str = SOURCE_ID) -> ParseResult:
     result = ParseResult(source=source_id)
     entities: dict[str, Entity] = {}
-    for path in files:
-        path = Path(path)
-        result.files.append(path.name)
-        try:
-            data = read_bytes(path)
-        except Exception as exc:  # corrupt gzip/zip, unreadable file
-            raise NotAList(f"{path.name}: cannot be read ({exc}); {_EXPECTED}") from exc
+    for path, data in read_files(files, result, _EXPECTED):
         body = data.lstrip(b"\xef\xbb\xbf \t\r\n")
         if body.startswith(b"<"):
             records = _xml_records(data, path, result)
@@ -145,13 +148,6 @@ def parse(files: Sequence[Path], source_id: str = SOURCE_ID) -> ParseResult:
 def _is_csv_header(body: bytes) -> bool:
     first = body.split(b"\n", 1)[0]
     return b";" in first and b"Entity_LogicalId" in first
-
-
-def _local(tag: object) -> str:
-    """Local name of an lxml tag; comments and PIs have no string tag."""
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
 
 
 def _xml_records(data: bytes, path: Path, result: ParseResult) -> Iterator[_Record]:
@@ -200,11 +196,7 @@ def _xml_records(data: bytes, path: Path, result: ParseResult) -> Iterator[_Reco
             continue
         count += 1
         yield _record_from_xml(el, count, path, result)
-        el.clear()
-        parent = el.getparent()
-        if parent is not None:  # free the entries already read (the full file is ~25 MB)
-            while el.getprevious() is not None:
-                del parent[0]
+        free(el)  # the full file is ~25 MB
     if root is None:
         found = getattr(events, "root", None)
         what = f"root element is <{_local(found.tag)}>" if found is not None else "empty document"
@@ -298,11 +290,7 @@ def _csv_key(column: str) -> tuple[str, str] | None:
 
 def _csv_records(data: bytes, path: Path, result: ParseResult) -> Iterator[_Record]:
     """Group the flattened rows by `Entity_LogicalId` (rows of one entry are not always adjacent)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        result.error(path, f"byte {exc.start}", None, "not valid UTF-8; undecodable bytes replaced")
-        text = data.decode("utf-8-sig", errors="replace")
+    text = decode_text(data, path, result, severity="error")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     try:
         header = next(reader, None)
@@ -316,17 +304,8 @@ def _csv_records(data: bytes, path: Path, result: ParseResult) -> Iterator[_Reco
     records: dict[str, _Record] = {}
     seen: dict[str, set[tuple[str, tuple[tuple[str, str], ...]]]] = {}
     first_row = True
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.error(path, f"line {reader.line_num}", None, f"unreadable CSV row ({exc}); skipped")
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        line = f"line {reader.line_num}"
+    for start, _end, row in csv_rows(reader, path, result, skip_blank_rows=True):
+        line = f"line {start}"
         if len(row) != len(header):
             result.warn(path, line, None, f"{len(row)} fields, header has {len(header)}")
         logical_id = row[id_col].strip() if id_col < len(row) else ""
@@ -364,7 +343,7 @@ def _merge_csv_row(
 ) -> None:
     sections: dict[str, dict[str, str]] = {s: {} for s in _CSV_SECTIONS}
     regulation: dict[str, str] = {}
-    for i, column, key in columns:
+    for i, _column, key in columns:
         value = row[i].strip() if i < len(row) else ""
         if not value or key is None:
             continue
@@ -440,19 +419,9 @@ def _split_contacts(text: str) -> list[tuple[str, str]]:
 # Mapping to FollowTheMoney
 
 
-@lru_cache(maxsize=16)
-def _schema_props(schema: str) -> frozenset[str]:
-    from followthemoney import model
-
-    found = model.get(schema)
-    if found is None:
-        return frozenset()
-    return frozenset(name for name, prop in found.properties.items() if not prop.stub)
-
-
 def _put(entity: Entity, prop: str, value: object, fallback: str | None = "notes") -> None:
     """Add to `prop`, or to `fallback` when this schema has no such property."""
-    if prop in _schema_props(entity.schema):
+    if prop in schema_props(entity.schema):
         entity.add(prop, value)
     elif fallback is not None:
         entity.add(fallback, value)
@@ -468,12 +437,7 @@ def _schema_for(record: _Record) -> str | None:
     if code in ("person", "p"):
         return "Person"
     if code in ("enterprise", "e", "entity"):
-        from rigour.names import extract_org_types
-
-        strong = [n.get("wholeName", "") for n in record.names]
-        if any(extract_org_types(name) for name in strong if name):
-            return "Company"
-        return "Organization"
+        return org_schema(n.get("wholeName", "") for n in record.names)
     return None
 
 
@@ -650,7 +614,7 @@ def _country(node: dict[str, str]) -> str | None:
     """Description first: the ISO field holds retired codes (CS for Serbia and Montenegro)."""
     description = node.get("countryDescription", "")
     if description and description.upper() not in _UNKNOWN_COUNTRY:
-        code = to_code(description)
+        code = country_code(description)
         if code:
             return code
     iso = node.get("countryIso2Code", "").upper()
@@ -658,7 +622,7 @@ def _country(node: dict[str, str]) -> str | None:
         return None
     if iso == "CS":
         return "rs"
-    return to_code(iso)
+    return country_code(iso)
 
 
 def _country_text(node: dict[str, str]) -> str | None:
@@ -669,7 +633,7 @@ def _country_text(node: dict[str, str]) -> str | None:
 
 
 def _join(*parts: str | None, sep: str = ", ") -> str:
-    return sep.join(p.strip() for p in parts if p and p.strip())
+    return join_nonempty((p.strip() for p in parts if p), sep)
 
 
 FORMAT = SourceFormat(

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from tradescreen.entity import Entity
-from tradescreen.sources.base import NotAList, ParseResult, SourceFormat, read_bytes
+from tradescreen.sources.base import NotAList, ParseResult, SourceFormat
+from tradescreen.sources.common import decode_text, read_files
 
 PLACEHOLDER_SOURCE = "ftm"
 _REQUIRED = ("id", "schema", "properties")
@@ -98,18 +99,8 @@ def sniff(path: Path, head: bytes) -> tuple[str, str] | None:
 def parse(files: Sequence[Path], source_id: str = PLACEHOLDER_SOURCE) -> ParseResult:
     result = ParseResult(source=source_id)
     seen: dict[str, str] = {}
-    for path in files:
-        path = Path(path)
-        result.files.append(path.name)
-        try:
-            data = read_bytes(path)
-        except Exception as exc:  # corrupt gzip/zip, unreadable file
-            raise NotAList(f"{path.name}: cannot be read ({exc}); {_EXPECTED}") from exc
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            result.error(path, f"byte {exc.start}", None, "not valid UTF-8; undecodable bytes replaced")
-            text = data.decode("utf-8-sig", errors="replace")
+    for path, data in read_files(files, result, _EXPECTED):
+        text = decode_text(data, path, result, severity="error")
         stripped = text.lstrip()
         if stripped.startswith("["):
             items = _array_items(stripped, path, result)

@@ -30,12 +30,11 @@ import gc
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from tradescreen.countries import to_code
 from tradescreen.entity import Entity
-from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat, read_bytes
+from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat
+from tradescreen.sources.common import country_code, csv_rows, org_schema, read_input, schema_props
 from tradescreen.sources.ofac_remarks import Remarks, parse_remarks
 
 SDN = "us_ofac_sdn"
@@ -173,22 +172,12 @@ def _rows(result: ParseResult, path: Path, text: str, part: str) -> Iterator[tup
     columns = COLUMNS[part]
     width = len(columns)
     lines = text.splitlines()
-    reader = csv.reader(lines)
-    expected = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.error(path, f"line {reader.line_num}", None, f"unreadable CSV line: {exc}; skipped")
-            expected = reader.line_num + 1
-            continue
-        if reader.line_num == expected:
-            batch = [(expected, row)]
+    for start, end, row in csv_rows(csv.reader(lines), path, result):
+        if start == end:
+            batch = [(start, row)]
         else:  # the reader joined lines: read each alone, refusing the one with bad quoting
             batch = []
-            for number in range(expected, reader.line_num + 1):
+            for number in range(start, end + 1):
                 line = lines[number - 1]
                 if not _OFAC_LINE.match(line):
                     result.error(
@@ -199,7 +188,6 @@ def _rows(result: ParseResult, path: Path, text: str, part: str) -> Iterator[tup
                     batch.append((number, next(csv.reader((line,)))))
                 except (csv.Error, StopIteration):
                     result.error(path, f"line {number}", None, "unreadable CSV line; row skipped")
-        expected = reader.line_num + 1
         for number, fields in batch:
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
@@ -224,27 +212,6 @@ def _rows(result: ParseResult, path: Path, text: str, part: str) -> Iterator[tup
 
 # ---------------------------------------------------------------------------------------------
 # Building entities
-
-
-@lru_cache(maxsize=16)
-def _schema_props(schema: str) -> frozenset[str]:
-    from followthemoney import model
-
-    found = model.get(schema)
-    return frozenset(found.properties) if found is not None else frozenset()
-
-
-def _org_schema(name: str) -> str:
-    """Company when the name carries a legal form (LLC, JSC, S.A., ...), else Organization.
-
-    rigour tags charities as `ngo`, which are not companies.
-    """
-    from rigour.names.org_types import extract_org_types
-
-    for _text, target in extract_org_types(name):
-        if target != "ngo":
-            return "Company"
-    return "Organization"
 
 
 def _split_name(entity: Entity, name: str) -> None:
@@ -304,7 +271,7 @@ _REMARK_PROPS: tuple[tuple[str, str], ...] = (
 
 
 def _apply_remarks(entity: Entity, rem: Remarks) -> None:
-    allowed = _schema_props(entity.schema)
+    allowed = schema_props(entity.schema)
     for attr, prop in _REMARK_PROPS:
         values = getattr(rem, attr)
         if values and prop in allowed:
@@ -354,7 +321,7 @@ def _build_primary(
     if sdn_type in _SCHEMA_BY_TYPE:
         schema = _SCHEMA_BY_TYPE[sdn_type]
     elif not sdn_type:
-        schema = _org_schema(name)
+        schema = org_schema([name])
     else:
         result.warn(path, f"line {item.line}", "SDN_Type", f"unknown type {sdn_type!r}; read as LegalEntity")
         schema = "LegalEntity"
@@ -379,7 +346,7 @@ def _build_primary(
         entity.add("grossRegisteredTonnage", _value(f[8]))
         flag = _value(f[9])
         if flag and flag.lower() not in _NO_COUNTRY:
-            code = to_code(flag)
+            code = country_code(flag)
             if code:
                 entity.add("flag", code)
             else:
@@ -473,10 +440,7 @@ def _parse(files: Sequence[Path], source_id: str) -> ParseResult:
     texts: dict[str, tuple[Path, str]] = {}
     for raw_path in files:
         path = Path(raw_path)
-        try:
-            data = read_bytes(path)
-        except Exception as exc:  # a damaged .gz/.zip fails in many ways (zlib.error, EOFError, ...)
-            raise NotAList(f"{path.name}: cannot be read as an OFAC CSV file ({exc})") from exc
+        data = read_input(path, "expected an OFAC legacy CSV file")
         found = sniff(path, data[:HEAD_BYTES])
         if found is None:
             raise NotAList(
@@ -533,10 +497,10 @@ def _parse(files: Sequence[Path], source_id: str) -> ParseResult:
         if rem.linked_to:
             linking[ent_num] = rem
 
-    if "add" in texts:
-        _read_addresses(result, *texts["add"], entities, primary, counts)
-    if "alt" in texts:
-        _read_aliases(result, *texts["alt"], entities, primary, counts)
+    for part, read in (("add", _read_addresses), ("alt", _read_aliases)):
+        if part in texts:
+            path, text = texts[part]
+            read(result, path, _attached_rows(result, path, text, part, entities, primary, counts))
     for part in ("add", "alt"):
         if counts.orphan_rows.get(part):
             _orphan_warning(
@@ -599,25 +563,40 @@ def _join_comments(
         )
 
 
-def _read_addresses(
+#: What `_attached_rows` yields: (line, ent_num, entity, fields).
+_Attached = Iterator[tuple[int, int, Entity, list[str]]]
+
+
+def _attached_rows(
     result: ParseResult,
     path: Path,
     text: str,
+    part: str,
     entities: dict[int, Entity],
     primary: dict[int, _Primary],
     counts: _Counts,
-) -> None:
-    for _line, ent_num, fields in _rows(result, path, text, "add"):
+) -> _Attached:
+    """(line, ent_num, entity, fields) of the rows of a companion file whose entry was built.
+
+    Rows of entries that are not in the primary file are counted for one summary warning (see
+    `_Counts`); rows of entries that are there but were skipped (no name) are dropped quietly,
+    the skip was already reported.
+    """
+    for line, ent_num, fields in _rows(result, path, text, part):
         entity = entities.get(ent_num)
-        if entity is None:
-            if ent_num not in primary:
-                counts.orphan_rows["add"] = counts.orphan_rows.get("add", 0) + 1
-                counts.orphan_entries.setdefault("add", set()).add(ent_num)
-            continue
+        if entity is not None:
+            yield line, ent_num, entity, fields
+        elif ent_num not in primary:
+            counts.orphan_rows[part] = counts.orphan_rows.get(part, 0) + 1
+            counts.orphan_entries.setdefault(part, set()).add(ent_num)
+
+
+def _read_addresses(result: ParseResult, path: Path, rows: _Attached) -> None:
+    for _line, _ent_num, entity, fields in rows:
         street, city, country = _value(fields[2]), _value(fields[3]), _value(fields[4])
         entity.add("address", ", ".join(v for v in (street, city, country) if v))
         if country:
-            code = to_code(_REGION.sub("", country))
+            code = country_code(_REGION.sub("", country))
             if code:
                 entity.add("country", code)
         remark = _value(fields[5])
@@ -625,21 +604,8 @@ def _read_addresses(
             entity.add("notes", f"Address remarks: {remark}")
 
 
-def _read_aliases(
-    result: ParseResult,
-    path: Path,
-    text: str,
-    entities: dict[int, Entity],
-    primary: dict[int, _Primary],
-    counts: _Counts,
-) -> None:
-    for line, ent_num, fields in _rows(result, path, text, "alt"):
-        entity = entities.get(ent_num)
-        if entity is None:
-            if ent_num not in primary:
-                counts.orphan_rows["alt"] = counts.orphan_rows.get("alt", 0) + 1
-                counts.orphan_entries.setdefault("alt", set()).add(ent_num)
-            continue
+def _read_aliases(result: ParseResult, path: Path, rows: _Attached) -> None:
+    for line, ent_num, entity, fields in rows:
         alt_type = _value(fields[2]).lower().replace(".", "")
         name = _value(fields[3])
         if not name:

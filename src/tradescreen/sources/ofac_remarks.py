@@ -18,8 +18,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tradescreen.countries import to_code
 from tradescreen.dates import parse_date, parse_dates
+from tradescreen.sources.common import country_code
 
 
 @dataclass(slots=True)
@@ -162,6 +162,16 @@ def _append(values: list[str], value: str | None) -> None:
         values.append(value)
 
 
+def _keep(rem: Remarks, clause: str, values: list[str], value: str | None) -> bool:
+    """Append what a clause was read as; a clause that gave nothing is kept among the problems,
+    so that it is reported rather than silently lost. Says whether there was a value."""
+    if not value:
+        rem.problems.append(clause)
+        return False
+    _append(values, value)
+    return True
+
+
 #: (remarks, whole clause, value after the label, target field)
 Handler = Callable[[Remarks, str, str, str], None]
 
@@ -182,21 +192,13 @@ def _h_dob(rem: Remarks, clause: str, value: str, target: str) -> None:
 
 
 def _h_date(rem: Remarks, clause: str, value: str, target: str) -> None:
-    raw = _clean(value)
-    parsed = parse_date(raw)
-    if parsed is None:
-        rem.problems.append(clause)
-        return
-    _append(getattr(rem, target), parsed)
+    _keep(rem, clause, getattr(rem, target), parse_date(_clean(value)))
 
 
 def _h_first_date(rem: Remarks, clause: str, value: str, target: str) -> None:
     """A date that may be written as a range ("01 Jan 2015 to 31 Dec 2015"): keep its start."""
     dates = parse_dates(_clean(value))
-    if not dates:
-        rem.problems.append(clause)
-        return
-    _append(getattr(rem, target), dates[0])
+    _keep(rem, clause, getattr(rem, target), dates[0] if dates else None)
 
 
 def _h_text(rem: Remarks, clause: str, value: str, target: str) -> None:
@@ -212,37 +214,23 @@ def _h_country(rem: Remarks, clause: str, value: str, target: str) -> None:
     raw = _clean(value)
     if raw.lower() in _NO_COUNTRY:
         return
-    code = to_code(raw)
-    if code is None:
-        rem.problems.append(clause)
-        return
-    _append(getattr(rem, target), code)
+    _keep(rem, clause, getattr(rem, target), country_code(raw))
 
 
 def _h_ident(rem: Remarks, clause: str, value: str, target: str) -> None:
-    num, _country = _ident(value)
-    if not num:
-        rem.problems.append(clause)
-        return
-    _append(getattr(rem, target), num)
+    _keep(rem, clause, getattr(rem, target), _ident(value)[0])
 
 
 def _h_tax(rem: Remarks, clause: str, value: str, target: str) -> None:
     num, country = _ident(value)
-    if not num:
-        rem.problems.append(clause)
-        return
-    _append(rem.tax_numbers, num)
-    if country and country.lower() == "russia":
+    if _keep(rem, clause, rem.tax_numbers, num) and country and country.lower() == "russia":
         _append(rem.inn_codes, num)
 
 
 def _h_registration(rem: Remarks, clause: str, value: str, target: str) -> None:
     num, country = _ident(value)
-    if not num:
-        rem.problems.append(clause)
+    if not _keep(rem, clause, rem.registration_numbers, num):
         return
-    _append(rem.registration_numbers, num)
     if country and country.lower() == "russia" and num.isdigit() and len(num) in (13, 15):
         _append(rem.ogrn_codes, num)
 
@@ -272,10 +260,7 @@ def _h_gender(rem: Remarks, clause: str, value: str, target: str) -> None:
 def _h_quoted(rem: Remarks, clause: str, value: str, target: str) -> None:
     m = _QUOTED.match(value.strip())
     name = m.group("name").strip() if m else _clean(value).strip("'")
-    if not name:
-        rem.problems.append(clause)
-        return
-    _append(getattr(rem, target), name)
+    _keep(rem, clause, getattr(rem, target), name)
 
 
 def _h_link(rem: Remarks, clause: str, value: str, target: str) -> None:
@@ -287,10 +272,7 @@ def _h_link(rem: Remarks, clause: str, value: str, target: str) -> None:
 
 def _h_imo(rem: Remarks, clause: str, value: str, target: str) -> None:
     m = _IMO.match(_clean(value))
-    if m is None:
-        rem.problems.append(clause)
-        return
-    _append(rem.imo_numbers, f"IMO{m.group(1)}")
+    _keep(rem, clause, rem.imo_numbers, f"IMO{m.group(1)}" if m else None)
 
 
 def _h_vessel_reg(rem: Remarks, clause: str, value: str, target: str) -> None:

@@ -13,28 +13,27 @@ far larger than the consolidated one. When the XML is broken, the rest of the fi
 record by record (see `iter_elements`): a damaged entity is reported and skipped, never
 half-imported, and the entities around it still parse.
 
-The XML and FtM helpers at the bottom (`root_element`, `xml_root`, `iter_elements`,
-`org_schema`, `has_legal_form`, `schema_props`) are shared with the UN parser.
+The XML helpers (`xml_root`, `iter_elements`) live in `xmlutil`, the Company/Organization
+rule and `schema_props` in `common`: every list parser shares them.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from calendar import monthrange
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
-from tradescreen.countries import to_code
 from tradescreen.dates import parse_date, parse_dates
 from tradescreen.entity import Entity
-from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat, read_bytes
+from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat
+from tradescreen.sources.common import country_code, join_nonempty, org_schema, read_files, schema_props
+from tradescreen.sources.xmlutil import children_by_name as _kids
+from tradescreen.sources.xmlutil import iter_elements, local, xml_root
+from tradescreen.sources.xmlutil import text as _t
 
 NS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML"
 SDN = "us_ofac_sdn"
@@ -228,13 +227,7 @@ class _Context:
 def parse(files: Sequence[Path], source_id: str = SDN) -> ParseResult:
     result = ParseResult(source=source_id)
     entities: dict[str, Entity] = {}
-    for path in files:
-        path = Path(path)
-        result.files.append(path.name)
-        try:
-            data = read_bytes(path)
-        except Exception as exc:  # corrupt zip/gzip, unreadable file
-            raise NotAList(f"{path.name}: cannot be read ({exc}); {_EXPECTED}") from exc
+    for path, data in read_files(files, result, _EXPECTED):
         root = xml_root(data[: 64 * 1024])
         if root != ("sanctionsData", NS):
             found = f"root <{root[0]}> in namespace {root[1] or '(none)'}" if root else "not XML"
@@ -260,19 +253,19 @@ def parse(files: Sequence[Path], source_id: str = SDN) -> ParseResult:
 def _read_file(data: bytes, ctx: _Context) -> Iterator[Entity]:
     tags = ("{*}publicationInfo", "{*}referenceValue", "{*}featureType", "{*}entity")
     for el, line in iter_elements(data, tags, ctx.path, ctx.result, _record_label):
-        local = _local(el)
+        name = local(el.tag)
         kids = _kids(el)
-        if local == "entity":
+        if name == "entity":
             yield from _entity(el, line, kids, ctx)
-        elif local == "referenceValue":
+        elif name == "referenceValue":
             ref_id = el.get("refId")
             if ref_id:
                 ctx.refs[ref_id] = (_s(kids, "type"), _s(kids, "value"), _s(kids, "isoCode"))
-        elif local == "featureType":
+        elif name == "featureType":
             type_id = el.get("featureTypeId")
             if type_id:
                 ctx.features[type_id] = _FeatureType(_s(kids, "type"), _s(kids, "detailType").upper())
-        elif local == "publicationInfo":
+        elif name == "publicationInfo":
             as_of = _s(kids, "dataAsOf")
             if as_of and parse_date(as_of):
                 ctx.result.published = as_of
@@ -495,7 +488,7 @@ def _address(entity: Entity, ak: _Kids, ctx: _Context, where: str) -> None:
         ordered = [v for kind in _ADDRESS_ORDER for v in parts.pop(kind, [])]
         ordered += [v for values in parts.values() for v in values]
         if any(ordered):
-            entity.add("address", _join([*ordered, country_text]))
+            entity.add("address", join_nonempty([*ordered, country_text]))
 
 
 def _links(entity: Entity, kids: _Kids, ctx: _Context, where: str) -> list[Entity]:
@@ -541,22 +534,6 @@ def _note_outside_links(entities: dict[str, Entity]) -> None:
 _Kids = dict[str, list[Any]]
 
 
-def _local(el: Any) -> str:
-    tag = el.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
-def _kids(el: Any) -> _Kids:
-    out: _Kids = {}
-    if el is None:
-        return out
-    for child in el:
-        tag = child.tag
-        if isinstance(tag, str):
-            out.setdefault(tag.rpartition("}")[2], []).append(child)
-    return out
-
-
 def _one(kids: _Kids, name: str) -> Any:
     found = kids.get(name)
     return found[0] if found else None
@@ -566,19 +543,6 @@ def _grand(kids: _Kids, name: str) -> list[Any]:
     """The children of the first `name` child: the items of a list element such as `names`."""
     parent = _one(kids, name)
     return [c for c in parent if isinstance(c.tag, str)] if parent is not None else []
-
-
-def _t(el: Any) -> str:
-    """An element's text, whitespace runs folded; "" for a missing element."""
-    if el is None:
-        return ""
-    text = el.text if len(el) == 0 else "".join(el.itertext())
-    if not text:
-        return ""
-    return " ".join(text.split()) if _MESSY.search(text) else text.strip()
-
-
-_MESSY = re.compile(r"\s\s|[\t\n\r\xa0]")
 
 
 def _s(kids: _Kids, name: str) -> str:
@@ -599,14 +563,10 @@ def _ref_text(el: Any, ctx: _Context) -> str:
 def _country(ref_id: str, text: str, ctx: _Context) -> str | None:
     ref = ctx.refs.get(ref_id)
     if ref is not None and ref[2]:
-        code = to_code(ref[2])
+        code = country_code(ref[2])
         if code:
             return code
-    return to_code(text) if text else None
-
-
-def _join(parts: Iterable[str], sep: str = ", ") -> str:
-    return sep.join(p for p in parts if p)
+    return country_code(text) if text else None
 
 
 def _put(entity: Entity, prop: str, value: Any, label: str) -> None:
@@ -616,175 +576,6 @@ def _put(entity: Entity, prop: str, value: Any, label: str) -> None:
         return
     values = value if isinstance(value, list) else [value]
     entity.add("notes", f"{label}: {', '.join(str(v) for v in values)}")
-
-
-# ---------------------------------------------------------------------------------------------
-# XML and FtM helpers shared with the UN parser
-
-
-@lru_cache(maxsize=16)
-def schema_props(schema: str) -> frozenset[str]:
-    """The property names a FollowTheMoney schema accepts (stubs excluded)."""
-    from followthemoney import model
-
-    found = model.get(schema)
-    if found is None:
-        return frozenset()
-    return frozenset(name for name, prop in found.properties.items() if not prop.stub)
-
-
-def org_schema(names: Iterable[str]) -> str:
-    """Company when any of the names carries a company's legal form (LLC, OOO, JSC, S.A., …),
-    else Organization."""
-    return "Company" if any(has_legal_form(name) for name in names) else "Organization"
-
-
-def has_legal_form(name: str) -> bool:
-    """Whether the name carries a company's legal form.
-
-    rigour's org-type table (generic categories) does the work, with two corrections found on
-    the real lists: it lacks the plain English forms ("Corporation", "Corp.", "Company"), and
-    its bare two- or three-letter forms (AS, AT, IS, NV) also spell ordinary words in
-    transliterated names ("Jama'at al-Dawa", "Riyadh-as-Saliheen"): three-letter forms count
-    as whole words only, two-letter ones only as the name's first or last word, and "in"
-    (read as "inc") never. Non-profit forms (NGO, charity) do not make a company.
-    """
-    from rigour.names import extract_org_types
-
-    lowered = name.casefold()
-    if _ENGLISH_FORMS.search(lowered):
-        return True
-    core = _TRAILING_PARENS.sub("", lowered).strip(" .,;")
-    for match, kind in extract_org_types(lowered, generic=True):
-        if kind not in _COMPANY_KINDS:
-            continue
-        form = match.strip(" .,")
-        if len(form) > 3 or not form.isalpha():  # GMBH, LIMITED, S.A., CO LTD: unambiguous
-            return True
-        if len(form) == 3 and re.search(rf"(?:^|[\s,(]){form}(?:$|[\s,.)])", lowered):  # JSC, OOO
-            return True
-        if form != "in" and (core.startswith(form + " ") or core.endswith(" " + form)):  # AO, NV
-            return True
-    return False
-
-
-_COMPANY_KINDS = frozenset({"llc", "jsc", "lp", "llp", "gp", "coop", "sp"})
-_ENGLISH_FORMS = re.compile(r"\b(?:corporation|corp\.?|company|incorporated|co\.,? ?ltd)(?=\W|$)")
-_TRAILING_PARENS = re.compile(r"(?:\s*\([^()]*\))+\s*$")
-
-
-def xml_root(head: bytes) -> tuple[str, str] | None:
-    """(local name, namespace) of the document's root element, or None when it is not XML.
-
-    Reads only as far as the root's start tag, so a truncated head is fine.
-    """
-    root = root_element(head)
-    if root is None:
-        return None
-    qname = etree.QName(root)
-    return str(qname.localname), str(qname.namespace or "")
-
-
-def root_element(head: bytes) -> Any:
-    """The root element as read from its start tag (attributes set, no children), or None."""
-    try:
-        parser = etree.iterparse(
-            io.BytesIO(head), events=("start",), resolve_entities=False, no_network=True, load_dtd=False
-        )
-        for _event, el in parser:
-            return el
-    except (etree.LxmlError, ValueError, LookupError):
-        return None
-    return None
-
-
-#: Names a record that could not be parsed, from its tag name and raw bytes.
-Labeller = Callable[[str, bytes], str]
-
-
-def iter_elements(
-    data: bytes, tags: Sequence[str], path: Path, result: ParseResult, label: Labeller | None = None
-) -> Iterator[tuple[Any, int]]:
-    """Yield (element, line) for each element whose local name is in `tags`, in document order.
-
-    The document is streamed (lxml filters the tags in C) and each element is freed once the
-    consumer has seen it. When the XML turns out to be broken, one error says where, and the
-    rest of the file is read record by record: each remaining element is cut out of the raw
-    bytes (from its start tag to its end tag) and parsed on its own, so damage stays confined
-    to the record it hits; damaged records are reported (named by `label`) and skipped.
-    lxml's own recovery mode is not used because a single mismatched end tag makes it close
-    the document early and silently drop every record after it.
-    """
-    yielded = 0
-    wanted = tuple("{*}" + t.rpartition("}")[2] for t in tags)
-    events = etree.iterparse(
-        io.BytesIO(data),
-        events=("end",),
-        tag=wanted,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    try:
-        for _event, el in events:
-            yield el, el.sourceline or 0
-            yielded += 1
-            el.clear()
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
-        return
-    except (etree.LxmlError, ValueError, LookupError) as exc:
-        error = exc
-    line = getattr(error, "lineno", None) or "?"
-    result.error(path, f"line {line}", None, f"XML is broken ({error}); the rest is read record by record")
-    yield from _records_one_by_one(data, [t.rpartition("}")[2] for t in tags], yielded, path, result, label)
-
-
-def _records_one_by_one(
-    data: bytes, names: list[str], skip: int, path: Path, result: ParseResult, label: Labeller | None
-) -> Iterator[tuple[Any, int]]:
-    alternatives = b"|".join(re.escape(n.encode()) for n in names)
-    start_tag = re.compile(rb"<((?:[\w.-]+:)?(?:" + alternatives + rb"))(?=[\s/>])")
-    starts = list(start_tag.finditer(data))
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
-    line, counted = 1, 0
-    for index, match in enumerate(starts):
-        begin = match.start()
-        line += data.count(b"\n", counted, begin)
-        counted = begin
-        if index < skip:
-            continue
-        limit = starts[index + 1].start() if index + 1 < len(starts) else len(data)
-        qname = match.group(1)
-        name = qname.rpartition(b":")[2].decode()
-        close = data.find(b">", begin, limit)
-        if close > 0 and data[close - 1 : close] == b"/":
-            stop = close + 1  # <tag .../>
-        else:
-            end_tag = b"</" + qname + b">"
-            found = data.find(end_tag, begin, limit)
-            stop = found + len(end_tag) if found >= 0 else -1
-        chunk = data[begin:stop] if stop > 0 else data[begin:limit]
-        where = (label(name, chunk) if label is not None else name) + f" (line {line})"
-        if stop < 0:
-            result.error(
-                path, where, None, f"no </{name}> before the next record (truncated or damaged); skipped"
-            )
-            continue
-        try:
-            el = etree.fromstring(chunk, parser)
-        except (etree.LxmlError, ValueError, LookupError) as exc:
-            at = line + (getattr(exc, "lineno", None) or 1) - 1
-            reason = str(exc).split(", line ", 1)[0]
-            result.error(path, where, None, f"damaged record ({reason}, at line {at}); skipped")
-            continue
-        if re.search(rb"</(?:[\w.-]+:)?(?:" + alternatives + rb")>", data[stop:limit]):
-            result.error(path, f"after {where}", None, "a record whose start tag is damaged; skipped")
-        yield el, line
 
 
 FORMAT = SourceFormat(

@@ -37,7 +37,9 @@ from typing import Any
 from tradescreen.dates import parse_date
 from tradescreen.entity import Entity
 from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat
-from tradescreen.sources.csl import country_code, decode_text, has_legal_form, put, read_input
+from tradescreen.sources.common import country_code, csv_rows, decode_text, org_schema, put, read_files
+from tradescreen.sources.xmlutil import free
+from tradescreen.sources.xmlutil import local as _local_name
 
 SOURCE_ID = "gb_fcdo_sanctions"
 EXPECTED = "the FCDO UK Sanctions List (summary ODS, or UK-Sanctions-List CSV/XML/ODS)"
@@ -125,17 +127,6 @@ def uk_date(raw: str) -> str | None:
     return parse_date(f"{year}-{month_n:02d}-{day_n:02d}")
 
 
-def uk_country(text: str) -> str | None:
-    """Country code; the UK writes some names inverted ("Congo (Democratic Republic)")."""
-    code = country_code(text)
-    if code is None and (found := re.match(r"^(.*?)\s*\((.*)\)$", text.strip())):
-        base, qualifier = found.groups()
-        for candidate in (f"{qualifier} of the {base}", f"{qualifier} of {base}", f"{qualifier} {base}"):
-            if code := country_code(candidate):
-                break
-    return code
-
-
 def _imo(raw: str) -> str | None:
     digits = re.sub(r"\D", "", raw)
     return f"IMO{digits}" if len(digits) == 7 else None
@@ -161,6 +152,18 @@ class _Designation:
     def add(self, prop: str, value: str | None, label: str) -> None:
         if value is not None and value.strip():
             self.fields.append((prop, value.strip(), label))
+
+    def add_or_note(self, prop: str, value: str | None, label: str, raw: str) -> None:
+        """`value` into `prop` when the published `raw` could be read, else `raw` into the notes:
+        a value the parser cannot read is still evidence a reviewer may need."""
+        if value:
+            self.add(prop, value, label)
+        else:
+            self.add("notes", f"{label}: {raw}", label)
+
+    def warn(self, result: ParseResult, fld: str, message: str) -> None:
+        """A warning located at the row or element being read, else at the designation's start."""
+        result.warn(self.file, self.here or self.where, fld, message)
 
 
 #: Canonical field key (the CSV header, normalised) → (property, label, kind).
@@ -252,33 +255,18 @@ def _add_field(d: _Designation, key: str, raw: str, result: ParseResult) -> None
                 d.add("notes", f"{label}: {part}", label)
     elif kind in ("date", "dob"):
         parsed = uk_date(value)
+        d.add_or_note(prop, parsed, label, f"{value} (as published)")
         if parsed is None:
-            d.add("notes", f"{label}: {value} (as published)", label)
-            result.warn(
-                d.file, d.here or d.where, label, f"unreadable date {value!r} for {d.uid}; kept in notes"
-            )
-        else:
-            d.add(prop, parsed, label)
+            d.warn(result, label, f"unreadable date {value!r} for {d.uid}; kept in notes")
     elif kind in ("country", "countries"):
-        parts = [value] if (kind == "country" or uk_country(value)) else re.split(r"\s*[,;/]\s*", value)
+        parts = [value] if (kind == "country" or country_code(value)) else re.split(r"\s*[,;/]\s*", value)
         for part in parts:
-            code = uk_country(part)
-            if code:
-                d.add(prop, code, label)
-            else:
-                d.add("notes", f"{label}: {part}", label)
+            d.add_or_note(prop, country_code(part), label, part)
     elif kind == "gender":
         low = value.lower()
-        if low in ("male", "female"):
-            d.add("gender", low, label)
-        else:
-            d.add("notes", f"{label}: {value}", label)
+        d.add_or_note("gender", low if low in ("male", "female") else None, label, value)
     elif kind == "imo":
-        imo = _imo(value)
-        if imo:
-            d.add("imoNumber", imo, label)
-        else:
-            d.add("notes", f"{label}: {value}", label)
+        d.add_or_note("imoNumber", _imo(value), label, value)
 
 
 def _add_name(
@@ -293,12 +281,7 @@ def _add_name(
     kind = " ".join(name_type.lower().split())
     if kind in ("primary name", ""):
         if not kind:
-            result.warn(
-                d.file,
-                d.here or d.where,
-                "Name type",
-                f"name {full!r} of {d.uid} has no name type; read as primary",
-            )
+            d.warn(result, "Name type", f"name {full!r} of {d.uid} has no name type; read as primary")
         d.add("name", full, "Name")
         if given and family:
             d.add("firstName", given[0], "First name")
@@ -309,12 +292,7 @@ def _add_name(
         weak = "low" in strength.lower()
         d.add("weakAlias" if weak else "alias", full, "Alias")
     else:
-        result.warn(
-            d.file,
-            d.here or d.where,
-            "Name type",
-            f"unknown name type {name_type!r} for {d.uid}; read as alias",
-        )
+        d.warn(result, "Name type", f"unknown name type {name_type!r} for {d.uid}; read as alias")
         d.add("alias", full, "Alias")
 
 
@@ -324,14 +302,14 @@ def _add_address(d: _Designation, lines: Sequence[str], postal: str, country: st
             "address", ", ".join(p.strip() for p in [*lines, postal, country] if p and p.strip()), "Address"
         )
     if country.strip():
-        d.add("country", uk_country(country), "Country")
+        d.add("country", country_code(country), "Country")
 
 
 def _add_birth(d: _Designation, town: str, country: str) -> None:
     place = ", ".join(p.strip() for p in (town, country) if p and p.strip())
     d.add("birthPlace", place, "Place of birth")
     if country.strip():
-        d.add("birthCountry", uk_country(country), "Country of birth")
+        d.add("birthCountry", country_code(country), "Country of birth")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,7 +324,7 @@ def _entity(d: _Designation, result: ParseResult, source_id: str) -> Entity | No
         result.warn(d.file, d.where, "Type", f"{d.uid} is typed {', '.join(kinds)}; read as {kind}")
     if kind == "entity":
         names = [v for p, v, _ in d.fields if p in ("name", "alias", "weakAlias")]
-        schema = "Company" if any(has_legal_form(n) for n in names) else "Organization"
+        schema = org_schema(names)
     elif kind in _SCHEMATA:
         schema = _SCHEMATA[kind]
     else:
@@ -454,19 +432,7 @@ def _row_to_designation(d: _Designation, row: dict[str, str], summary: bool, res
 
 def _csv_rows(text: str, path: Path, result: ParseResult) -> Iterator[tuple[str, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
-    last = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            result.error(path, f"line {reader.line_num}", None, f"unreadable CSV row skipped ({exc})")
-            if reader.line_num == last:
-                return
-            last = reader.line_num
-            continue
-        start, last = last + 1, reader.line_num
+    for start, _end, row in csv_rows(reader, path, result):
         yield f"line {start}", row
 
 
@@ -484,7 +450,7 @@ def _para_text(el: Any) -> str:
     """ODF collapses runs of white space in text; explicit spaces are `text:s` elements."""
     parts = [_squash(el.text)]
     for child in el:
-        tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        tag = _local_name(child.tag)
         if tag == "s":
             parts.append(" " * min(int(child.get(f"{{{_TEXT}}}c", "1") or 1), 100))
         elif tag == "tab":
@@ -565,9 +531,7 @@ def ods_rows(content: bytes, path: Path, result: ParseResult) -> Iterator[tuple[
                 for _ in range(min(repeat, _MAX_REPEAT)):
                     number += 1
                     yield f"row {number}", cells
-            el.clear()
-            while el.getprevious() is not None:
-                del el.getparent()[0]
+            free(el)
     except etree.XMLSyntaxError as exc:
         result.error(
             path,
@@ -593,7 +557,9 @@ def _ods_content(data: bytes, path: Path) -> bytes:
 
 
 def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    """Lower-cased, so that element names meet the lower-case keys of `_XML_FIELDS` whatever
+    case a file writes them in."""
+    return _local_name(tag).lower()
 
 
 def _kids(el: Any) -> dict[str, str]:
@@ -629,9 +595,7 @@ def _read_xml(data: bytes, path: Path, result: ParseResult, out: _Collector) -> 
             count += 1
             where = f"Designation {count}"
             _xml_designation(el, path, where, result, out, unknown)
-            el.clear()
-            while el.getprevious() is not None:
-                del el.getparent()[0]
+            free(el)
     except etree.XMLSyntaxError as exc:
         if not root_checked:
             raise NotAList(f"{path.name}: not XML ({exc}); expected {EXPECTED}") from exc
@@ -691,11 +655,9 @@ def _xml_designation(
 
 
 def parse(files: Sequence[Path], source_id: str = SOURCE_ID) -> ParseResult:
-    result = ParseResult(source=source_id, files=[Path(f).name for f in files])
+    result = ParseResult(source=source_id)
     out = _Collector()
-    for file in files:
-        path = Path(file)
-        data = read_input(path, result, EXPECTED)
+    for path, data in read_files(files, result, f"expected {EXPECTED}"):
         if data[:4] == b"PK\x03\x04":
             _read_table(ods_rows(_ods_content(data, path), path, result), path, result, out)
             continue

@@ -12,15 +12,17 @@ so that a shipment document written in that script can still be screened.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tradescreen.countries import to_code
 from tradescreen.dates import parse_date, parse_dates
 from tradescreen.entity import Entity
-from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat, read_bytes
-from tradescreen.sources.ofac_xml import iter_elements, org_schema, root_element, schema_props
+from tradescreen.sources.base import Download, NotAList, ParseResult, SourceFormat
+from tradescreen.sources.common import country_code, join_nonempty, org_schema, read_files, schema_props
+from tradescreen.sources.xmlutil import children_by_name as _fields
+from tradescreen.sources.xmlutil import iter_elements, root_element
+from tradescreen.sources.xmlutil import text as _text
 
 SOURCE_ID = "un_sc_sanctions"
 PREFIX = "un"
@@ -64,13 +66,7 @@ def sniff(path: Path, head: bytes) -> tuple[str, str] | None:
 def parse(files: Sequence[Path], source_id: str = SOURCE_ID) -> ParseResult:
     result = ParseResult(source=source_id)
     entities: dict[str, Entity] = {}
-    for path in files:
-        path = Path(path)
-        result.files.append(path.name)
-        try:
-            data = read_bytes(path)
-        except Exception as exc:  # corrupt zip/gzip, unreadable file
-            raise NotAList(f"{path.name}: cannot be read ({exc}); {_EXPECTED}") from exc
+    for path, data in read_files(files, result, _EXPECTED):
         root = root_element(data[: 64 * 1024])
         if root is None or root.tag != "CONSOLIDATED_LIST":
             found = f"root element <{root.tag}>" if root is not None else "not XML"
@@ -177,13 +173,8 @@ def _entity(el: Any, line: int, index: int, path: Path, result: ParseResult, sou
 def _person(entity: Entity, fields: dict[str, list[Any]], where: _Where) -> None:
     entity.add("title", _values(fields, "TITLE"))
     entity.add("position", _values(fields, "DESIGNATION"))
-    for value in _values(fields, "NATIONALITY"):
-        code = to_code(value)
-        if code:
-            entity.add("nationality", code)
-        else:
-            where.warn("NATIONALITY", f"unknown country {value!r}; kept in notes")
-            entity.add("notes", f"Nationality: {value}")
+    _read_values(entity, "nationality", _values(fields, "NATIONALITY"), country_code, where, "NATIONALITY",
+                 "unknown country", lambda v: f"Nationality: {v}")
     gender = _first(fields, "GENDER").lower()
     if gender in ("male", "female"):
         entity.add("gender", gender)
@@ -196,7 +187,7 @@ def _person(entity: Entity, fields: dict[str, list[Any]], where: _Where) -> None
         pf = _fields(pob)
         country = _first(pf, "COUNTRY")
         entity.add(
-            "birthPlace", _join(_first(pf, f) for f in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY"))
+            "birthPlace", join_nonempty(_first(pf, f) for f in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY"))
         )
         _country_into(entity, "birthCountry", country, where, "INDIVIDUAL_PLACE_OF_BIRTH/COUNTRY")
         note = _first(pf, "NOTE")
@@ -265,7 +256,7 @@ def _document(entity: Entity, df: dict[str, list[Any]]) -> None:
     is_passport = any(w in words for w in ("passport", "passeport", "pasaporte"))
     if number:
         entity.add("passportNumber" if is_passport else "idNumber", number)
-    extra = _join(
+    extra = join_nonempty(
         (
             _first(df, "ISSUING_COUNTRY") or _first(df, "COUNTRY_OF_ISSUE"),
             _first(df, "CITY_OF_ISSUE"),
@@ -275,7 +266,7 @@ def _document(entity: Entity, df: dict[str, list[Any]]) -> None:
     )
     if extra or (kind and not number):
         label = detail or kind or "Document"
-        entity.add("notes", f"{label}: {_join((number, f'({extra})' if extra and number else extra), ' ')}")
+        entity.add("notes", f"{label}: {join_nonempty((number, f'({extra})' if extra and number else extra), ' ')}")
 
 
 def _alias(el: Any, kind: str, where: _Where) -> tuple[str, str, Any]:
@@ -299,21 +290,16 @@ def _alias_extras(entity: Entity, el: Any, name: str, where: _Where) -> None:
         entity.add("notes", f"Alias {name}: {note}" if name else f"Alias: {note}")
     if entity.schema != "Person":
         return
-    for value in _values(af, "DATE_OF_BIRTH"):
-        parsed = parse_dates(value)
-        if parsed:
-            entity.add("birthDate", parsed)
-        else:
-            where.warn("INDIVIDUAL_ALIAS/DATE_OF_BIRTH", f"not a date: {value!r}; kept in notes")
-            entity.add("notes", f"Alias {name}: date of birth {value}")
+    _read_values(entity, "birthDate", _values(af, "DATE_OF_BIRTH"), parse_dates, where,
+                 "INDIVIDUAL_ALIAS/DATE_OF_BIRTH", "not a date:", lambda v: f"Alias {name}: date of birth {v}")
     city, country = _first(af, "CITY_OF_BIRTH"), _first(af, "COUNTRY_OF_BIRTH")
-    entity.add("birthPlace", _join((city, country)))
+    entity.add("birthPlace", join_nonempty((city, country)))
     _country_into(entity, "birthCountry", country, where, "INDIVIDUAL_ALIAS/COUNTRY_OF_BIRTH")
 
 
 def _address(entity: Entity, af: dict[str, list[Any]], where: _Where) -> None:
     country = _first(af, "COUNTRY")
-    text = _join(_first(af, f) for f in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY"))
+    text = join_nonempty(_first(af, f) for f in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY"))
     entity.add("address", text)
     _country_into(entity, "country", country, where, "ADDRESS/COUNTRY")
     note = _first(af, "NOTE")
@@ -321,10 +307,31 @@ def _address(entity: Entity, af: dict[str, list[Any]], where: _Where) -> None:
         entity.add("notes", f"Address {text}: {note}" if text else f"Address: {note}")
 
 
+def _read_values(
+    entity: Entity,
+    prop: str,
+    values: list[str],
+    read: Callable[[str], str | list[str] | None],
+    where: _Where,
+    fld: str,
+    problem: str,
+    note: Callable[[str], str],
+) -> None:
+    """Each value, read, into `prop`; one that cannot be read is reported (`problem`) and kept in
+    the notes (as `note` writes it), so that nothing the list says is lost."""
+    for value in values:
+        parsed = read(value)
+        if parsed:
+            entity.add(prop, parsed)
+        else:
+            where.warn(fld, f"{problem} {value!r}; kept in notes")
+            entity.add("notes", note(value))
+
+
 def _country_into(entity: Entity, prop: str, value: str, where: _Where, fld: str) -> None:
     if not value:
         return
-    code = to_code(value)
+    code = country_code(value)
     if code is None:
         where.warn(fld, f"unknown country {value!r}")
         return
@@ -334,21 +341,6 @@ def _country_into(entity: Entity, prop: str, value: str, where: _Where, fld: str
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers: one pass over an element's children instead of a lookup per field
-
-
-def _fields(el: Any) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    for child in el:
-        if isinstance(child.tag, str):
-            out.setdefault(child.tag, []).append(child)
-    return out
-
-
-def _text(el: Any) -> str:
-    if el is None:
-        return ""
-    text = el.text if len(el) == 0 else "".join(el.itertext())
-    return " ".join(text.split()) if text else ""
 
 
 def _first(fields: dict[str, list[Any]], name: str) -> str:
@@ -369,10 +361,6 @@ def _values(fields: dict[str, list[Any]], name: str) -> list[str]:
             if text:
                 out.append(text)
     return out
-
-
-def _join(parts: Any, sep: str = ", ") -> str:
-    return sep.join(p for p in parts if p)
 
 
 FORMAT = SourceFormat(

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tradescreen.shipments.base import ImportResult, NotAShipmentDocument
+from tradescreen.shipments.base import DocumentReader, ImportResult, NotAShipmentDocument
 from tradescreen.shipments.model import (
     GoodsLine,
     Identifier,
@@ -108,13 +108,8 @@ def load_shipments(path: str | Path) -> ImportResult:
     return result
 
 
-class _Reader:
-    """Walks one DCSA document; holds the file and the issue sink so helpers stay small."""
-
-    def __init__(self, path: Path, result: ImportResult) -> None:
-        self.path = path
-        self.file = path.name
-        self.result = result
+class _Reader(DocumentReader):
+    """Walks one DCSA document (shipping instructions, transport document or issuance envelope)."""
 
     # -- document ---------------------------------------------------------------------------
     def shipment(self, root: dict[str, Any], prefix: str, index: int) -> Shipment:
@@ -307,8 +302,8 @@ class _Reader:
         for i, voyage in _items(transports.get("vesselVoyages")):
             seq += 1
             imo = clean(voyage.get("vesselIMONumber"))
-            leg = Leg(seq=seq, mode="sea", vessel_name=clean(voyage.get("vesselName")), vessel_imo=imo,
-                      voyage=clean(voyage.get("carrierExportVoyageNumber")) or clean(voyage.get("universalExportVoyageReference")),
+            voyage_no = clean(voyage.get("carrierExportVoyageNumber")) or clean(voyage.get("universalExportVoyageReference"))
+            leg = Leg(seq=seq, mode="sea", vessel_name=clean(voyage.get("vesselName")), vessel_imo=imo, voyage=voyage_no,
                       provenance=Provenance(self.file, f"{pointer}/vesselVoyages/{i}"))
             s.legs.append(leg)
             if s.vessel is None and (leg.vessel_name or imo):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tradescreen.shipments.base import ImportResult, NotAShipmentDocument
+from tradescreen.shipments.base import DocumentReader, ImportResult, NotAShipmentDocument
 from tradescreen.shipments.importers._xml import (
     Element,
     child,
@@ -61,11 +61,9 @@ def load_shipments(path: str | Path, reference_dir: Path | None = None) -> Impor
     return result
 
 
-class _Reader:
+class _Reader(DocumentReader):
     def __init__(self, path: Path, result: ImportResult, airports: AirportResolver) -> None:
-        self.path = path
-        self.file = path.name
-        self.result = result
+        super().__init__(path, result)
         self.airports = airports
         self.unresolved: list[str] = []
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tradescreen.shipments.base import ImportResult, NotAShipmentDocument
+from tradescreen.shipments.base import DocumentReader, ImportResult, NotAShipmentDocument
 from tradescreen.shipments.importers.tabular import _classify
 from tradescreen.shipments.model import (
     GoodsLine,
@@ -108,11 +108,9 @@ def load_shipments(path: str | Path, use_tables: bool = True) -> ImportResult:
     return result
 
 
-class _Reader:
+class _Reader(DocumentReader):
     def __init__(self, path: Path, result: ImportResult, pages: list[_Page]) -> None:
-        self.path = path
-        self.file = path.name
-        self.result = result
+        super().__init__(path, result)
         self.pages = pages
 
     def shipment(self) -> Shipment:
@@ -146,7 +144,7 @@ class _Reader:
         if any(c.kind == "goods" and c.field in ("description", "hs_code") for c in columns):
             self._goods_table(page, table, columns, s)
             return
-        for r, row in enumerate(table):
+        for row in table:
             cells = [c for c in row if c]
             if len(row) == 2 and row[0] and row[1] and "\n" not in row[0] and self._pair(page, row[0], row[1], s, True):
                 continue
@@ -223,8 +221,9 @@ class _Reader:
         elif key in ("vessel voyage", "vessel", "vessel name", "ocean vessel"):
             name, _, voyage = value.partition("/")
             if s.vessel is None:
-                s.vessel = Vessel(name=clean(name), provenance=Provenance(self.file, where, certain=certain,
-                                                                         uncertain=frozenset() if certain else frozenset({"name"})))
+                unsure = frozenset() if certain else frozenset({"name"})
+                s.vessel = Vessel(name=clean(name),
+                                  provenance=Provenance(self.file, where, certain=certain, uncertain=unsure))
                 s.legs.append(Leg(seq=len(s.legs) + 1, mode="sea", vessel_name=clean(name), voyage=clean(voyage),
                                   provenance=Provenance(self.file, where, certain=certain)))
         elif key in ("flight", "flight no"):
@@ -247,9 +246,9 @@ class _Reader:
             name = None if place_country else name
         if any(p.role == role and p.unlocode == code and p.country == place_country for p in s.route):
             return
+        unsure = frozenset() if certain else frozenset({"unlocode", "country", "name"})
         s.route.append(RoutePoint(role=role, unlocode=code, country=place_country, name=name, raw_role=label.strip(),
-                                  provenance=Provenance(self.file, where, certain=certain,
-                                                        uncertain=frozenset() if certain else frozenset({"unlocode", "country", "name"}))))
+                                  provenance=Provenance(self.file, where, certain=certain, uncertain=unsure)))
 
     def _text_values(self, page: _Page, s: Shipment) -> None:
         """Labelled values in running text ('Port of loading: Hamburg (DEHAM) - Port of discharge: ...')."""
@@ -342,7 +341,8 @@ class _Reader:
     # -- goods from text --------------------------------------------------------------------
     def _text_goods(self, page: _Page, s: Shipment) -> None:
         header_at = next((n for n, line in enumerate(page.lines)
-                          if re.search(r"\bdescription\b", line, re.IGNORECASE) and re.search(r"\bhs\b|tariff|commodity", line, re.IGNORECASE)),
+                          if re.search(r"\bdescription\b", line, re.IGNORECASE)
+                          and re.search(r"\bhs\b|tariff|commodity", line, re.IGNORECASE)),
                          None)
         if header_at is None:
             return

@@ -248,7 +248,7 @@ def _parties(file: str, pointer: str, item: dict[str, Any], path: Path, where: s
         roles = ["other"]
     name = item.get("name")
     identifiers = []
-    for j, ident in _objects(item.get("identifiers"), f"{pointer}/identifiers", path, where, result):
+    for _j, ident in _objects(item.get("identifiers"), f"{pointer}/identifiers", path, where, result):
         scheme, value = clean(ident.get("scheme")), clean(ident.get("value"))
         if scheme and value:
             identifiers.append(Identifier(scheme.upper(), value, country(ident.get("country"))))

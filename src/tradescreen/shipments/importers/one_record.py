@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tradescreen.shipments.base import ImportResult, NotAShipmentDocument
+from tradescreen.shipments.base import DocumentReader, ImportResult, NotAShipmentDocument
 from tradescreen.shipments.model import (
     GoodsLine,
     Identifier,
@@ -192,11 +192,9 @@ def _text(value: Any) -> str | None:
     return clean(value) if isinstance(value, (str, int, float)) else None
 
 
-class _Reader:
+class _Reader(DocumentReader):
     def __init__(self, path: Path, result: ImportResult, graph: _Graph, airports: AirportResolver) -> None:
-        self.path = path
-        self.file = path.name
-        self.result = result
+        super().__init__(path, result)
         self.graph = graph
         self.airports = airports
 
@@ -286,7 +284,7 @@ class _Reader:
             origin = _code(piece.get_key("contentProductionCountry"))
             products = list(self.graph.many(piece.get_key("contentProducts")))
             items = list(self.graph.many(piece.get_key("containedItems")))
-            for ipointer, item in items:
+            for _ipointer, item in items:
                 prod = self.graph.resolve(item.get_key("ofProduct"))
                 if prod is not None:
                     products.append(prod)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tradescreen.shipments.base import ImportResult, NotAShipmentDocument
+from tradescreen.shipments.base import DocumentReader, ImportResult, NotAShipmentDocument
 from tradescreen.shipments.importers._xml import (
     Element,
     child,
@@ -78,12 +78,7 @@ def load_shipments(path: str | Path) -> ImportResult:
     return result
 
 
-class _Reader:
-    def __init__(self, path: Path, result: ImportResult) -> None:
-        self.path = path
-        self.file = path.name
-        self.result = result
-
+class _Reader(DocumentReader):
     def shipment(self, root: Element) -> Shipment:
         doc = local(root)
         sid = text(root, "ID") or self.path.stem

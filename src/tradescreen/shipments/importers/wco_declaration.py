@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tradescreen.shipments.base import ImportResult, NotAShipmentDocument
+from tradescreen.shipments.base import DocumentReader, ImportResult, NotAShipmentDocument
 from tradescreen.shipments.importers._xml import (
     Element,
     child,
@@ -79,12 +79,7 @@ def load_shipments(path: str | Path) -> ImportResult:
     return result
 
 
-class _Reader:
-    def __init__(self, path: Path, result: ImportResult) -> None:
-        self.path = path
-        self.file = path.name
-        self.result = result
-
+class _Reader(DocumentReader):
     def shipment(self, dec: Element) -> Shipment:
         lrn = text(dec, "FunctionalReferenceID")
         sid = text(dec, "ID") or lrn or self.path.stem
