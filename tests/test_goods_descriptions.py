@@ -73,7 +73,14 @@ def test_nomenclature_only_mismatch(nom: Nomenclature) -> None:
     """No indicator fires, but the words read like a listed heading and share nothing with the declared one."""
     findings = analyse_description("Ball bearings, tapered roller bearings", "6109.10", nom)
     assert "goods.description_mismatch" in _rules(findings)
+    assert [f.severity for f in findings if f.rule == "goods.description_mismatch"] == ["review"]
     assert "goods.description_mismatch" not in _rules(analyse_description("Ball bearings", "8482.10", nom))
+
+
+def test_nomenclature_mismatch_between_neighbouring_headings_is_only_information(nom: Nomenclature) -> None:
+    """A programmable controller under 8537 (control panels) reads like 9032 to word overlap; it is not wrong."""
+    findings = analyse_description("Programmable logic controller, 24 V DC, 32 I/O", "8537.10", nom)
+    assert [(f.rule, f.severity) for f in findings] == [("goods.description_mismatch", "info")]
 
 
 def test_engine_for_drone_fits_engine_code_not_drone_code(nom: Nomenclature) -> None:

@@ -122,3 +122,27 @@ def test_readme_examples_give_their_documented_verdicts(ctx: ScreeningContext, n
     (result,) = _screen(ctx, ROOT / "examples" / name)
     assert result.verdict == expected
     assert json.loads(json.dumps(result.to_dict()))["verdict"] == expected
+
+
+def test_goods_without_code_need_review_only_toward_diversion_risk() -> None:
+    from tradescreen.screening.shipment import document_findings
+    from tradescreen.shipments.model import GoodsLine, Party, Provenance, Shipment
+
+    shipment = Shipment(id="T-DOC", parties=[Party("consignee", "Example Buyer", "ae")],
+                        goods=[GoodsLine("Beeswax", None, provenance=Provenance("t.json", "/goods/0"))])
+    risky = document_findings(shipment, risky_destination=True)
+    ordinary = document_findings(shipment, risky_destination=False)
+    assert [(f.rule, f.severity) for f in risky] == [("document.missing_code", "review")]
+    assert [(f.rule, f.severity) for f in ordinary] == [("document.missing_code", "info")]
+    assert risky[0].evidence["ref"] == "t.json /goods/0"
+
+
+def test_values_read_from_a_layout_are_pointed_out() -> None:
+    from tradescreen.screening.shipment import document_findings
+    from tradescreen.shipments.model import GoodsLine, Party, Provenance, Shipment
+
+    guessed = Provenance("invoice.pdf", "page 1, line 7", certain=False)
+    shipment = Shipment(id="T-PDF", parties=[Party("consignee", "Example Buyer", "de", provenance=guessed)],
+                        goods=[GoodsLine("Chairs", "9401.61")])
+    (finding,) = document_findings(shipment)
+    assert finding.rule == "document.uncertain_fields" and "invoice.pdf page 1, line 7" in finding.message

@@ -120,14 +120,42 @@ def analyse_description(
         ))
     if code is None:
         return findings
+    severity: Severity = "review"
     mismatch = _indicator_mismatch(text, code, found, tables, nomenclature)
     if mismatch is None:
         mismatch = _nomenclature_mismatch(text, code, found, tables, nomenclature)
+        if mismatch is not None and same_section(code.candidates[0], mismatch[1]["best_heading"]):
+            # Word overlap with tariff wording is a weak signal between neighbouring headings (a PLC under
+            # 8537 reads like 9032): only a jump to another section of the nomenclature needs a person.
+            severity = "info"
     if mismatch is not None:
         message, evidence = mismatch
         evidence.update({"ref": ref, "declared": code.raw, "code": code.display(), "sources": ["UKFS-01"]})
-        findings.append(Finding("goods", "review", "goods.description_mismatch", where + message, evidence))
+        findings.append(Finding("goods", severity, "goods.description_mismatch", where + message, evidence))
     return findings
+
+
+#: The HS sections by their first and last chapter (World Customs Organization, HS nomenclature 2022).
+#: Technical goods (sections XVI machinery and electrical, XVII vehicles and aircraft, XVIII instruments)
+#: are counted as one group: their headings are neighbours in practice.
+_SECTIONS: tuple[tuple[int, int, str], ...] = (
+    (1, 5, "I"), (6, 14, "II"), (15, 15, "III"), (16, 24, "IV"), (25, 27, "V"), (28, 38, "VI"), (39, 40, "VII"),
+    (41, 43, "VIII"), (44, 46, "IX"), (47, 49, "X"), (50, 63, "XI"), (64, 67, "XII"), (68, 70, "XIII"),
+    (71, 71, "XIV"), (72, 83, "XV"), (84, 85, "technical"), (86, 89, "technical"), (90, 92, "technical"),
+    (93, 93, "XIX"), (94, 96, "XX"), (97, 97, "XXI"),
+)
+
+
+def hs_section(code: str) -> str | None:
+    if len(code) < 2 or not code[:2].isdigit():
+        return None
+    chapter = int(code[:2])
+    return next((name for first, last, name in _SECTIONS if first <= chapter <= last), None)
+
+
+def same_section(a: str, b: str) -> bool:
+    section = hs_section(a)
+    return section is not None and section == hs_section(b)
 
 
 def _under(code: HsCode, prefixes: tuple[str, ...]) -> bool:

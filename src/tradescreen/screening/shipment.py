@@ -49,7 +49,10 @@ def screen_shipment(shipment: Shipment, ctx: ScreeningContext,
         findings += _description_findings(ctx, line.description, line.hs_code, line.ref)
     findings += check_route(facts, ref.rules, regimes, ref.locations)
     findings += check_red_flags(facts, ref.rules, address_lookup=ctx.addresses.lookup, locations=ref.locations)
-    findings += document_findings(shipment)
+    rules = ref.rules
+    risky = {d.iso2 for d in destinations if d.iso2} & (
+        set(rules.hubs) | set(rules.hub_toward) | {j.country for j in rules.jurisdictions})
+    findings += document_findings(shipment, risky_destination=bool(risky))
     findings = _dedupe(findings)
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], KIND_ORDER.get(f.kind, 9)))
     return ScreeningResult(shipment.id, verdict(findings), findings, shipment)
@@ -86,8 +89,12 @@ def _cached_description(ctx: ScreeningContext, text: str, code: str) -> tuple[Fi
     return found
 
 
-def document_findings(shipment: Shipment) -> list[Finding]:
-    """What the document itself leaves open: values read from a layout, goods without a code."""
+def document_findings(shipment: Shipment, risky_destination: bool = False) -> list[Finding]:
+    """What the document itself leaves open: values read from a layout, goods without a code.
+
+    Many transport documents carry no commodity codes at all; a missing code needs a person only
+    where the goods go somewhere diversion is a risk (a hub, Russia or Belarus, a sanctioned place).
+    """
     findings: list[Finding] = []
     uncertain: list[str] = []
     for i, party in enumerate(shipment.parties):
@@ -98,7 +105,7 @@ def document_findings(shipment: Shipment) -> list[Finding]:
             uncertain.append(f"goods line {i + 1} ({where(line.provenance, f'goods[{i}]')})")
         if not (line.hs_code or "").strip():
             findings.append(Finding(
-                "document", "review", "document.missing_code",
+                "document", "review" if risky_destination else "info", "document.missing_code",
                 f"Goods line {i + 1} ('{(line.description or '')[:60]}') has no commodity code, so it could not be "
                 "checked against the control lists",
                 {"ref": where(line.provenance, f"goods[{i}]")},
