@@ -57,7 +57,20 @@ border-bottom:1px solid #e3e6ec;vertical-align:top;font-size:.92rem} th{backgrou
 .sev{font-weight:700;text-transform:uppercase;font-size:.8rem}.sev.block{color:#b3261e}.sev.review{color:#9a6a00}
 .sev.info{color:#2d6a9f} .rule{font-family:ui-monospace,monospace;font-size:.8rem;color:#5b6475}
 ul.expl{margin:.3rem 0 0 1rem;padding:0;font-size:.85rem;color:#3d4556}
+td.ev{font-size:.8rem;color:#3d4556;word-break:break-word} details{font-size:.8rem;color:#5b6475}
 """
+
+
+def _value(value: Any) -> str:
+    """Evidence values for a person: lists of records as short lines, not Python reprs."""
+    e = html.escape
+    if isinstance(value, dict):
+        return "; ".join(f"{e(str(k))} {_value(v)}" for k, v in value.items() if v not in (None, "", [], {}))
+    if isinstance(value, (list, tuple)):
+        if any(isinstance(v, dict) for v in value):
+            return "<ul class='expl'>" + "".join(f"<li>{_value(v)}</li>" for v in value) + "</ul>"
+        return e(", ".join(str(v) for v in value))
+    return e(str(value))
 
 
 def _money(value: float | None, currency: str | None) -> str:
@@ -73,13 +86,18 @@ def render_html(result: ScreeningResult) -> str:
     rows = []
     for f in result.findings:
         expl = ""
-        if f.kind == "party" and f.evidence.get("explanation"):
-            expl = "<ul class='expl'>" + "".join(f"<li>{e(str(x))}</li>" for x in f.evidence["explanation"]) + "</ul>"
-        evidence = "; ".join(f"{e(k)}: {e(str(v))}" for k, v in f.evidence.items()
-                             if k != "explanation" and v not in (None, "", [], {}))
+        lines = [str(x) for x in f.evidence.get("explanation", [])] if f.kind == "party" else []
+        if lines:
+            head = "".join(f"<li>{e(x)}</li>" for x in lines[:4])
+            rest = "".join(f"<li>{e(x)}</li>" for x in lines[4:])
+            expl = f"<ul class='expl'>{head}</ul>"
+            if rest:
+                expl += f"<details><summary>all {len(lines)} features</summary><ul class='expl'>{rest}</ul></details>"
+        evidence = "<br>".join(f"<b>{e(k)}</b>: {_value(v)}" for k, v in f.evidence.items()
+                               if k != "explanation" and v not in (None, "", [], {}))
         rows.append(
             f"<tr><td class='sev {f.severity}'>{e(f.severity)}</td><td>{e(f.kind)}</td>"
-            f"<td>{e(f.message)}{expl}<div class='rule'>{e(f.rule)}</div></td><td class='rule'>{evidence}</td></tr>"
+            f"<td>{e(f.message)}{expl}<div class='rule'>{e(f.rule)}</div></td><td class='ev'>{evidence}</td></tr>"
         )
     parties = goods = route = ""
     if shipment is not None:
