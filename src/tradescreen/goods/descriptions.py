@@ -88,7 +88,11 @@ def is_vague(text: str | None, rules: Rules | None = None) -> bool:
     """True when a description is empty or made only of generic words ("spare parts", "оборудование", "货物")."""
     if not text or not text.strip():
         return True
-    tables = _tables(rules or default_rules())
+    return _is_vague(text, _tables(rules or default_rules()))
+
+
+@lru_cache(maxsize=65536)
+def _is_vague(text: str, tables: _Tables) -> bool:
     rest = tables.vague.sub(" ", fold(text)) if tables.vague is not None else fold(text)
     rest = re.sub(r"[\d\W_]+", " ", rest)
     return not [w for w in rest.split() if len(w) > 1 or re.match(r"[\u3400-\u9fff]", w)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -52,9 +53,15 @@ def find_all(pattern: re.Pattern[str] | None, text: str | None) -> list[str]:
     """The distinct matched strings, in order of appearance."""
     if pattern is None or not text:
         return []
+    return list(_find_all(pattern, text))
+
+
+@lru_cache(maxsize=65536)
+def _find_all(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
+    """Batches repeat the same names, addresses and descriptions; each is scanned once per pattern."""
     seen: list[str] = []
     for m in pattern.finditer(fold(text)):
         hit = m.group(0).strip()
         if hit and hit not in seen:
             seen.append(hit)
-    return seen
+    return tuple(seen)
