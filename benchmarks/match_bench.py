@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,7 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tradescreen.matching import legal_forms, names, protocol, text
+from tradescreen.entity import Entity
+from tradescreen.matching import cache, legal_forms, names, protocol, text
 from tradescreen.matching.model import Query
 from tradescreen.matching.scorer import OPERATING_THRESHOLD
 from tradescreen.matching.screener import Screener
@@ -54,6 +56,11 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
+    """Peak resident set size of this process (VmHWM: unlike ru_maxrss, not inherited from a parent)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -85,11 +92,23 @@ def all_lists(lists: Path, queries: list[Query], runs: int) -> None:
     t0 = time.perf_counter()
     screener = Screener.from_entities(entities)
     build = time.perf_counter() - t0
-    del entities, plan
+    del entities, plan, res, group
     gc.collect()
-    print(f"  parse {parse_t:.1f} s; index build {build:.2f} s ({len(screener.index.entities)} target entities of "
-          f"{targets}, {len(screener.index.rows)} names); RSS with all lists loaded {rss_mb():.0f} MB "
+    print(f"  parse {parse_t:.1f} s; index build {build:.2f} s ({screener.index.n_entities} target entities of "
+          f"{targets}, {screener.index.n_rows} names); RSS with all lists loaded {rss_mb():.0f} MB "
           f"(peak incl. parsing {peak_rss_mb():.0f} MB)")
+    cache_dir = Path(tempfile.mkdtemp(prefix="match_cache_"))
+    t0 = time.perf_counter()
+    cache.save(cache.cache_path(cache_dir, "bench-all-lists"), screener.index)
+    save_t = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    cached = Screener.from_entities((), cache_dir=cache_dir, cache_key="bench-all-lists")
+    load_t = time.perf_counter() - t0
+    assert cached.loaded_from_cache
+    size = sum(f.stat().st_size for f in cache_dir.iterdir()) / 1e6
+    print(f"  on-disk cache: write {save_t:.2f} s, load {load_t:.2f} s ({size:.0f} MB) vs build {build:.2f} s")
+    del cached
+    shutil.rmtree(cache_dir, ignore_errors=True)
     rates = timed_passes(screener, queries, runs)
     print(f"  dev queries against all lists: {statistics.median(rates):.0f} queries/s median "
           f"({', '.join(f'{r:.0f}' for r in rates)})")
@@ -122,7 +141,7 @@ def calibration(results: Path, truth_path: Path) -> None:
               f"alerts that are the queried party {good / max(1, len(alerts)):.3f} ({len(alerts)} alerts)")
 
 
-def logic_v2(screener: Screener, sample: list[Query]) -> float | None:
+def logic_v2(screener: Screener, sample: list[Query], corpus: dict[str, Entity]) -> float | None:
     """nomenklatura's logic-v2 (default config) scoring our retrieved candidates for the same queries;
     queries/s, or None when the optional package is missing."""
     try:
@@ -148,7 +167,7 @@ def logic_v2(screener: Screener, sample: list[Query]) -> float | None:
             qp.add("country", q.countries)
         rps = []
         for c in cand:
-            ent = screener.index.entities[int(c)]
+            ent = corpus[screener.index.ent_ids[int(c)]]
             rps.append(ftm_model.get_proxy({"id": ent.id, "schema": ent.schema, "properties": ent.properties},
                                            cleaned=False))
         proxies.append((qp, rps))
@@ -189,8 +208,17 @@ def main() -> None:
     screener = Screener.from_ftm_file(data / "corpus.jsonl")
     build = time.perf_counter() - t0
     build_rss = rss_mb()
-    print(f"index build: {build:.2f} s ({len(screener.index.entities)} entities, {len(screener.index.rows)} names); "
+    print(f"index build: {build:.2f} s ({screener.index.n_entities} entities, {screener.index.n_rows} names); "
           f"RSS {build_rss:.0f} MB")
+    cache_dir = Path(tempfile.mkdtemp(prefix="match_cache_"))
+    cache.save(cache.cache_path(cache_dir, "bench-dev"), screener.index)
+    t0 = time.perf_counter()
+    cached = Screener.from_entities((), cache_dir=cache_dir, cache_key="bench-dev")
+    load_t = time.perf_counter() - t0
+    assert cached.loaded_from_cache
+    print(f"index from the on-disk cache: {load_t:.2f} s (vs build {build:.2f} s)")
+    del cached
+    shutil.rmtree(cache_dir, ignore_errors=True)
 
     print("\n== screening (dev split, protocol) ==")
     protocol.run_queries(screener, data / "queries.jsonl", tmp / "results.jsonl")
@@ -210,7 +238,7 @@ def main() -> None:
     _, cands, _ = screener.candidates(queries)
     hit: Counter[str] = Counter()
     tot: Counter[str] = Counter()
-    ids = [e.id for e in screener.index.entities]
+    ids = screener.index.ent_ids
     for rec, c in zip(recs, cands):
         t = truth[rec["id"]]
         if t["expected"]:
@@ -235,7 +263,7 @@ def main() -> None:
     sample = recs[:: args.sample]
     write_subset(tmp / "truth_sample.jsonl", [truth[r["id"]] for r in sample])
     sq = [Query.from_ftm(r) for r in sample]
-    everything = np.arange(len(screener.index.entities), dtype=np.int32)
+    everything = np.arange(screener.index.n_entities, dtype=np.int32)
     with open(tmp / "brute.jsonl", "w", encoding="utf-8") as bf, open(tmp / "indexed.jsonl", "w") as xf:
         t0 = time.perf_counter()
         brute = [screener._rank(q, screener.query_forms(q), everything, 10, None, False) for q in sq]
@@ -244,7 +272,7 @@ def main() -> None:
         for rec, b, x in zip(sample, brute, indexed):
             bf.write(json.dumps({"id": rec["id"], "results": [{"id": m.entity_id, "score": m.score} for m in b]}) + "\n")
             xf.write(json.dumps({"id": rec["id"], "results": [{"id": m.entity_id, "score": m.score} for m in x]}) + "\n")
-    print(f"  brute force: {len(sq) / brute_t:.1f} queries/s over {len(screener.index.entities)} entities")
+    print(f"  brute force: {len(sq) / brute_t:.1f} queries/s over {screener.index.n_entities} entities")
     figs = {}
     for label, path in (("brute", tmp / "brute.jsonl"), ("indexed", tmp / "indexed.jsonl")):
         out = subprocess.run([sys.executable, str(bench / "score.py"), "--truth", str(tmp / "truth_sample.jsonl"),
@@ -255,7 +283,8 @@ def main() -> None:
               f"on {f['queries']} queries")
     print(f"  retrieval loss: {100 * (figs['brute']['recall_at_far'] - figs['indexed']['recall_at_far']):+.2f} points")
 
-    lv2 = logic_v2(screener, sq)
+    corpus = {e.id: e for e in (Entity.from_dict(r) for r in protocol.read_jsonl(data / "corpus.jsonl"))}
+    lv2 = logic_v2(screener, sq, corpus)
     if lv2:
         print(f"  our engine {qps:.0f} queries/s (full run above) -> speed ratio {qps / lv2:.0f}x")
 

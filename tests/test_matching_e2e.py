@@ -78,3 +78,34 @@ def test_generic_company_words_do_not_alert(screener: Screener) -> None:
     for name in ("Trading Company Limited", "International Holdings Corp", "Global Shipping LLC"):
         hits = screener.match(Query([name], schema="Company"), limit=1)
         assert not hits or hits[0].score < OPERATING_THRESHOLD, (name, hits[0].caption, hits[0].score)
+
+
+def test_exact_distinctive_name_reaches_block_range(screener: Screener) -> None:
+    # ROSOBORONEXPORT (OFAC 18782) lists "ROSOBORONEXPORT" as an alias: equality of the whole name.
+    hits = screener.match(Query(["Rosoboronexport"], schema="Company"), limit=1)
+    assert hits[0].entity_id == "ofac-18782" and hits[0].score >= 0.9
+    assert any(f.name == "exact_name_rule" and "ROSOBORONEXPORT" in f.detail for f in hits[0].explanation)
+    # a contradicting country vetoes the lift
+    other = screener.match(Query(["Rosoboronexport"], schema="Company", countries=["br"]), limit=1)
+    assert other[0].entity_id == "ofac-18782"
+    assert not any(f.name == "exact_name_rule" for f in other[0].explanation)
+    assert other[0].score < hits[0].score
+
+
+def test_exact_generic_name_is_not_lifted(screener: Screener) -> None:
+    """Listed names made only of common tokens (no token on fewer than `rare_idf` allows) gain nothing
+    from the exact-name rule: the first such multi-token person name of the corpus, queried verbatim."""
+    idx = screener.index
+    row = next(r for r in range(idx.n_rows)
+               if idx.ent_schema[idx.row_entity[r]] == "Person" and not idx.row_weak[r]
+               and idx.row_len[r] >= 2 and idx.row_max_idf[r] < idx.rare_idf)
+    name = idx.row_original[row]
+    hits = screener.match(Query([name], schema="Person"), limit=10)
+    assert hits, name
+    assert not any(f.name == "exact_name_rule" for h in hits for f in h.explanation), name
+    # and a distinctive listed person name, queried verbatim, is lifted
+    row = next(r for r in range(idx.n_rows)
+               if idx.ent_schema[idx.row_entity[r]] == "Person" and not idx.row_weak[r]
+               and idx.row_len[r] >= 2 and idx.row_max_idf[r] >= idx.rare_idf and not idx.row_abjad[r])
+    hit = screener.match(Query([idx.row_original[row]], schema="Person"), limit=1)[0]
+    assert hit.score >= 0.9 and hit.entity_id == idx.ent_ids[idx.row_entity[row]]

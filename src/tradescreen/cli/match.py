@@ -21,10 +21,12 @@ def _screener(corpus: Path | None) -> Screener:
     from tradescreen.settings import load_settings
     from tradescreen.store import load_active_entities
 
-    entities = load_active_entities(load_settings())
+    settings = load_settings()
+    entities = load_active_entities(settings)
     if not entities:
         raise typer.BadParameter("no active list release: run `tradescreen lists import` first, or give --corpus")
-    return Screener.from_entities(entities)
+    # The index of the active releases is built once and then loaded from the settings' cache folder.
+    return Screener.from_entities(entities, cache_dir=settings.cache_dir / "matching")
 
 
 def match_command(

@@ -96,4 +96,6 @@ NAME_FEATURE_DOCS: dict[str, str] = {
     "rarest_match": "Rarity of the rarest aligned query token: generic words alone ('TRADING', 'GLOBAL') stay low.",
     "acronym": "One name is the acronym of the other (initials of its words).",
     "in_order": "Every query token aligns with a listed token, in the listed order (a shortened name).",
+    "exact_name": "The whole query name equals a whole, distinctive listed name or strong alias (same tokens, "
+                  "case, punctuation and order aside); see the exact-name rule.",
 }

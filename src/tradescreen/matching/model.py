@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,18 +71,54 @@ class Feature:
         return self.value * self.weight
 
 
-@dataclass(slots=True)
 class Match:
-    """One listed party returned for a query, with the evidence that put it there."""
+    """One listed party returned for a query, with the evidence that put it there.
 
-    entity_id: str
-    caption: str
-    schema: str
-    datasets: list[str]
-    score: float
-    matched_name: str
-    query_name: str
-    explanation: list[Feature] = field(default_factory=list)
+    `explanation` is built on first access when the screener hands over a builder (`explain=`): most
+    returned matches are never read feature by feature (bench protocol, batch screening below the alert
+    line), and building the evidence costs more than scoring. The value is the same either way.
+    """
+
+    __slots__ = ("entity_id", "caption", "schema", "datasets", "score", "matched_name", "query_name",
+                 "_explanation", "_explain")
+
+    def __init__(self, entity_id: str, caption: str, schema: str, datasets: list[str], score: float,
+                 matched_name: str, query_name: str, explanation: list[Feature] | None = None, *,
+                 explain: Callable[[], list[Feature]] | None = None) -> None:
+        self.entity_id = entity_id
+        self.caption = caption
+        self.schema = schema
+        self.datasets = datasets
+        self.score = score
+        self.matched_name = matched_name
+        self.query_name = query_name
+        self._explanation = explanation
+        self._explain = explain
+
+    @property
+    def explanation(self) -> list[Feature]:
+        if self._explanation is None:
+            self._explanation = self._explain() if self._explain is not None else []
+            self._explain = None
+        return self._explanation
+
+    @explanation.setter
+    def explanation(self, value: list[Feature]) -> None:
+        self._explanation = value
+        self._explain = None
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.entity_id, self.caption, self.schema, self.datasets, self.score, self.matched_name,
+                self.query_name, self.explanation)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Match) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Match(entity_id={self.entity_id!r}, caption={self.caption!r}, schema={self.schema!r}, "
+                f"score={self.score:.4f}, matched_name={self.matched_name!r}, query_name={self.query_name!r})")
 
     def to_dict(self) -> dict[str, Any]:
         return {

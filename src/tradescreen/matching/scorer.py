@@ -28,7 +28,7 @@ from tradescreen.matching.text import phonetic, skeleton
 NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "matched_rarity", "unmatched_query",
                  "unmatched_listed", "sorted_similarity", "joined_similarity", "single_token", "weak_alias",
                  "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match",
-                 "in_order")
+                 "in_order", "exact_name")
 ENTITY_FEATURES = ("dob_exact", "dob_year", "dob_mismatch", "country_match", "country_mismatch",
                    "gender_mismatch", "identifier_match", "schema_mismatch")
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
@@ -63,6 +63,13 @@ MASS_SCALE = 10.0
 WEAK_ALIAS_CAP = 0.85
 #: An identical identifier lifts the score to at least this, whatever the names say.
 IDENTIFIER_FLOOR = 0.95
+#: The whole query name equal to a whole, distinctive listed name or strong alias (feature `exact_name`)
+#: lifts the score into the block range, to `EXACT_NAME_FLOOR + (1 - EXACT_NAME_FLOOR) * score / 2`
+#: (so lifted candidates keep the model's order), unless an attribute contradicts it: see `final_scores`.
+EXACT_NAME_FLOOR = 0.9
+#: Attribute findings that veto the exact-name lift: a different person, place, kind of party or legal form.
+EXACT_NAME_VETO = ("dob_mismatch", "country_mismatch", "schema_mismatch", "gender_mismatch",
+                   "legal_form_mismatch")
 #: The alert (review) threshold. Scores are calibrated (`calibration.py`) so that on the dev split 0.7 is
 #: the point where 1% of the bench's negative queries alert, and 0.9 where about 0.1% do.
 OPERATING_THRESHOLD = 0.7
@@ -135,6 +142,7 @@ class QueryTable:
     key_phon: np.ndarray
     key_first: np.ndarray
     key_initial: np.ndarray
+    key_len: np.ndarray
 
 
 def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], active: np.ndarray) -> QueryTable:
@@ -151,14 +159,13 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
     legal: list[list[int]] = []
     acr_vid: list[int] = []
     keys: list[int] = []
-    own: list[float] = []
-    dflt: list[float] = []
-    init: list[bool] = []
-    acr: list[int] = []
+    toks: list[str] = []
+    tok_abj: list[bool] = []
     key_ids: dict[str, int] = {}
     key_str: list[str] = []
-    key_phon: list[int] = []
-    max_idf = vocab.max_idf
+    no_legal = [-9] * 4
+    ids = vocab.ids
+    # One Python pass over the query names (strings, dictionaries); per-token values are numpy gathers.
     for qi in np.flatnonzero(active).tolist():
         for fi, form in enumerate(forms_b[qi]):
             q_idx.append(qi)
@@ -166,33 +173,46 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
             starts.append(len(keys))
             ntok.append(len(form.tokens))
             abj.append(form.abjad)
-            fkeys = [skeleton(t) for t in form.tokens] if form.abjad else list(form.tokens)
+            fkeys = [skeleton(t) for t in form.tokens] if form.abjad else form.tokens
             srt.append(" ".join(sorted(fkeys)))
             jnd.append("".join(fkeys))
-            legal.append(([index.legal_ids.get(t, -3) for t in form.legal] + [-9] * 4)[:4])
-            qa = acronym(form)
-            acr_vid.append(vocab.ids.get(qa, -2) if qa else -2)
-            for tok, key in zip(form.tokens, fkeys):
+            legal.append(([index.legal_ids.get(t, -3) for t in form.legal] + no_legal)[:4] if form.legal
+                         else no_legal)
+            qa = acronym(form) if len(form.tokens) >= 3 else ""
+            acr_vid.append(ids.get(qa, -2) if qa else -2)
+            for key in fkeys:
                 kid = key_ids.get(key)
                 if kid is None:
                     kid = key_ids[key] = len(key_str)
                     key_str.append(key)
-                    key_phon.append(vocab.phon_ids.get(phonetic(key), -2) if len(key) >= 4 else -2)
                 keys.append(kid)
-                tid = vocab.ids.get(tok, -1)
-                own.append(float(vocab.idf[tid]) if tid >= 0 and not form.abjad else -1.0)
-                dflt.append(max_idf * (PARTICLE_FACTOR if tok in parts else 0.8))
-                init.append(len(tok) == 1 and tok.isalpha())
-                acr.append(index.acr_ids.get(tok, -2))
+            toks.extend(form.tokens)
+            tok_abj.extend([form.abjad] * len(form.tokens))
+    n_tok = len(toks)
+    tid = np.fromiter(map(ids.get, toks, [-1] * n_tok), dtype=np.int64, count=n_tok)
+    known = tid >= 0
+    own = np.where(known & ~np.array(tok_abj, dtype=bool), vocab.idf[np.maximum(tid, 0)], -1.0)
+    is_part = np.fromiter(map(parts.__contains__, toks), dtype=bool, count=n_tok)
+    dflt = vocab.max_idf * np.where(is_part, PARTICLE_FACTOR, 0.8)
+    init = np.fromiter((len(t) == 1 and t.isalpha() for t in toks), dtype=bool, count=n_tok)
+    acr = np.fromiter(map(index.acr_ids.get, toks, [-2] * n_tok), dtype=np.int64, count=n_tok)
+    # Phonetic key ids of the compared strings: listed tokens have theirs in the vocabulary already.
+    n_key = len(key_str)
+    key_len = np.fromiter(map(len, key_str), dtype=np.int64, count=n_key)
+    ktid = np.fromiter(map(ids.get, key_str, [-1] * n_key), dtype=np.int64, count=n_key)
+    key_phon = np.where(ktid >= 0, vocab.phon_id[np.maximum(ktid, 0)], -2).astype(np.int32)
+    for k in np.flatnonzero(ktid < 0).tolist():
+        key_phon[k] = vocab.phon_ids.get(phonetic(key_str[k]), -2)
+    key_phon[key_len < 4] = -2
     legal_arr = np.array(legal, dtype=np.int32).reshape(-1, 4)
     return QueryTable(
         np.array(q_idx, dtype=np.int64), np.array(f_idx, dtype=np.int64), np.array(starts, dtype=np.int64),
         np.array(ntok, dtype=np.int64), np.array(abj, dtype=bool), np.array(srt, dtype=object),
         np.array(jnd, dtype=object), legal_arr, (legal_arr != -9).any(axis=1), np.array(acr_vid, dtype=np.int64),
-        np.array(keys, dtype=np.int64), np.array(own, dtype=np.float32), np.array(dflt, dtype=np.float32),
-        np.array(init, dtype=bool), np.array(acr, dtype=np.int64), np.array(key_str, dtype=object),
-        np.array(key_phon, dtype=np.int32), np.array([ord(k[0]) for k in key_str], dtype=np.int32),
-        np.array([len(k) == 1 and k.isalpha() for k in key_str], dtype=bool))
+        np.array(keys, dtype=np.int64), own.astype(np.float32), dflt.astype(np.float32),
+        init, acr, np.array(key_str, dtype=object),
+        key_phon, np.array([ord(k[0]) for k in key_str], dtype=np.int32),
+        np.array([len(k) == 1 and k.isalpha() for k in key_str], dtype=bool), key_len)
 
 
 def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) -> np.ndarray:
@@ -204,8 +224,16 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
     rem = ukey - uq * (2 * n_v)
     abjad = rem >= n_v
     uc = rem - n_v * abjad
-    sim = process.cpdist(qt.key_str[uq].tolist(), vocab.compare_strings[rem].tolist(),
-                         scorer=Indel.normalized_similarity, dtype=np.float32, workers=1)
+    # Indel similarity is 2 * LCS / (l1 + l2) <= 2 * min(l1, l2) / (l1 + l2): pairs whose lengths alone
+    # keep them under the floor are not compared (they could only be raised by the rules below).
+    l1 = qt.key_len[uq]
+    l2 = vocab.compare_len[rem]
+    may = 2 * np.minimum(l1, l2) >= TOKEN_FLOOR * (l1 + l2) - 1e-6
+    sim = np.zeros(len(ukey), dtype=np.float32)
+    if may.any():
+        sim[may] = process.cpdist(qt.key_str[uq[may]].tolist(), vocab.compare_strings[rem[may]].tolist(),
+                                  scorer=Indel.normalized_similarity, dtype=np.float32, workers=1,
+                                  score_cutoff=TOKEN_FLOOR)
     same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad
     sim = np.where(same_phon, np.maximum(sim, PHONETIC_SIM), sim)
     same_first = qt.key_first[uq] == vocab.first[uc]
@@ -249,7 +277,7 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
         return empty
     slot_query = np.repeat(np.arange(len(queries)), n_cand)
     slot_ent = np.concatenate([np.asarray(c, dtype=np.int64) for c, a in zip(cands_b, active) if a])
-    n_e = len(index.entities)
+    n_e = index.n_entities
     ptr = index.ent_rows_ptr
     if rows_b is None:
         named = ptr[slot_ent + 1] > ptr[slot_ent]
@@ -262,7 +290,9 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
         rows = np.concatenate([np.asarray(r, dtype=np.int64) for r, a in zip(rows_b, active) if a])
         rkey = rq * n_e + index.row_entity[rows]
         skey = slot_query * n_e + slot_ent
-        has_rows = np.isin(skey, rkey)
+        rsorted = np.sort(rkey)
+        at = np.minimum(np.searchsorted(rsorted, skey), len(rsorted) - 1)
+        has_rows = rsorted[at] == skey
         slot_query, slot_ent, skey = slot_query[has_rows], slot_ent[has_rows], skey[has_rows]
         row_slot = np.searchsorted(skey, rkey)
         by = np.argsort(row_slot, kind="stable")
@@ -372,6 +402,10 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     nfe[:, 14] = acr_hit
     nfe[:, 15] = rarest
     nfe[:, 16] = in_order
+    # The whole query name equals a whole listed name or strong alias (same tokens, order-free), and
+    # that name is distinctive (`index.rare_idf`): see `EXACT_NAME_FLOOR`.
+    nfe[:, 17] = ((qt.sorted_str[p_qf] == index.row_sorted[p_row]) & ~abjad & ~index.row_weak[p_row]
+                  & (index.row_max_idf[p_row] >= index.rare_idf))
 
     # best pair per slot (pairs of a slot are contiguous)
     sel = selection_score(nfe)
@@ -384,6 +418,28 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     feats[:, : len(NAME_FEATURES)] = nfe[best]
     feats[:, len(NAME_FEATURES):] = entity_matrix_batch(index, queries, slot_query, slot_ent)
     return Batch(slot_query, slot_ent, feats, p_row[best], qt.form_idx[p_qf[best]])
+
+
+def final_scores(calibrated: np.ndarray, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The documented rules on top of the calibrated model score, and which rows the exact-name rule lifted.
+
+    1. A weak alias alone is capped at `WEAK_ALIAS_CAP` (review, never block).
+    2. A distinctive complete name, equal on both sides with no contradicting attribute, is lifted into
+       the block range (`EXACT_NAME_FLOOR`): the model, trained on held-out aliases, sees few exact
+       equalities and spreads them over its upper range, but the same rare full name is the strongest
+       name evidence there is. Generic names never qualify (`CandidateIndex.rare_idf`).
+    3. An identical strong identifier is decisive: at least `IDENTIFIER_FLOOR`.
+    """
+    col = FEATURES.index
+    ident = feats[:, col("identifier_match")] > 0
+    p = np.where((feats[:, col("weak_alias")] > 0) & ~ident, np.minimum(calibrated, WEAK_ALIAS_CAP), calibrated)
+    veto = np.zeros(len(feats), dtype=bool)
+    for name in EXACT_NAME_VETO:
+        veto |= feats[:, col(name)] > 0
+    lift = EXACT_NAME_FLOOR + (1.0 - EXACT_NAME_FLOOR) * p / 2
+    lifted = (feats[:, col("exact_name")] > 0) & ~veto & (lift > p)
+    p = np.where(lifted, lift, p)
+    return np.where(ident, np.maximum(p, IDENTIFIER_FLOOR), p), lifted
 
 
 def selection_score(feats: np.ndarray) -> np.ndarray:
@@ -468,7 +524,7 @@ def entity_features(index: CandidateIndex, query: Query, ent: int, qids: set[str
     details[3] = details[4] = d
     vals[5], details[5] = F.gender_mismatch(query.gender, index.genders[ent])
     vals[6], details[6] = F.identifier_match(qids, index.identifiers[ent])
-    vals[7], details[7] = F.schema_mismatch(query.schema, index.entities[ent].schema)
+    vals[7], details[7] = F.schema_mismatch(query.schema, index.ent_schema[ent])
     return vals, details
 
 

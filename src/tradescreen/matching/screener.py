@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
 from tradescreen.entity import Entity
+from tradescreen.matching import cache
 from tradescreen.matching import scorer as S
 from tradescreen.matching.calibration import Calibration, default_calibration
 from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
-from tradescreen.matching.model import Feature, Match, Query
+from tradescreen.matching.model import NAME_PROPS, Feature, Match, Query
 from tradescreen.matching.names import NameForm, analyse
 from tradescreen.matching.text import phonetic, skeleton
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
 N_NAMES = 100
 N_ENTITIES = 30
+
+
+def _read_ftm(path: str | Path) -> Iterator[Entity]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield Entity.from_dict(json.loads(line))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -32,25 +42,48 @@ class Screener:
     """Screens parties against an in-memory index of listed (target) entities."""
 
     def __init__(self, entities: Iterable[Entity], weights: S.Weights | None = None,
-                 calibration: Calibration | None = None) -> None:
-        self.index = CandidateIndex(entities)
+                 calibration: Calibration | None = None, *, index: CandidateIndex | None = None) -> None:
+        self.index = index if index is not None else CandidateIndex(entities)
         self.weights = weights or S.default_weights()
         self.calibration = calibration or default_calibration()
-        self._entity_info = [(e.id, e.caption, e.schema, tuple(e.datasets)) for e in self.index.entities]
+        #: True when the index came from the on-disk cache (`from_entities(..., cache_dir=...)`).
+        self.loaded_from_cache = False
 
     @classmethod
-    def from_entities(cls, entities: Iterable[Entity]) -> Screener:
-        return cls(entities)
+    def from_entities(cls, entities: Iterable[Entity], cache_dir: str | Path | None = None,
+                      cache_key: str | None = None) -> Screener:
+        """A screener over the target entities; with `cache_dir`, the built index is stored there and
+        loaded instead of rebuilt when the same entities (and matcher code) come again.
+
+        `cache_key`: a string that identifies the entities' content (e.g. the content hashes of the list
+        releases they come from); without it the entities are hashed (a fraction of the build time)."""
+        if cache_dir is None:
+            return cls(entities)
+        if cache_key is None:
+            entities = list(entities)
+            cache_key = cache.entities_key(entities)
+        path = cache.cache_path(Path(cache_dir), cache_key)
+        index = cache.load(path)
+        if index is not None:
+            screener = cls((), index=index)
+            screener.loaded_from_cache = True
+            return screener
+        screener = cls(entities)
+        cache.save(path, screener.index)
+        return screener
 
     @classmethod
-    def from_ftm_file(cls, path: str | Path) -> Screener:
+    def from_ftm_file(cls, path: str | Path, cache_dir: str | Path | None = None) -> Screener:
         """FollowTheMoney JSON lines (one entity per line), e.g. the bench corpus or an OpenSanctions export."""
-        entities: list[Entity] = []
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    entities.append(Entity.from_dict(json.loads(line)))
-        return cls(entities)
+        if cache_dir is not None:
+            key = "ftm-file:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            index = cache.load(cache.cache_path(Path(cache_dir), key))
+            if index is not None:
+                screener = cls((), index=index)
+                screener.loaded_from_cache = True
+                return screener
+            return cls.from_entities(_read_ftm(path), cache_dir, key)
+        return cls(_read_ftm(path))
 
     # -- analysis ---------------------------------------------------------------------------------
     @staticmethod
@@ -76,6 +109,8 @@ class Screener:
             # A full birth date shared with a listed party brings it in even when no name part matches:
             # aliases can be entirely different names, and the scorer decides whether the rest agrees.
             extra += [e for d in q.birth_dates if len(d) == 10 for e in idx.dob_index.get(d, [])]
+            if not extra:
+                continue
             new = np.setdiff1d(np.asarray(extra, dtype=np.int64), cands[i])
             if len(new):
                 cands[i] = np.union1d(cands[i], new)
@@ -98,13 +133,9 @@ class Screener:
         return _sigmoid(w.bias + S.expand(feats.astype(np.float64)) @ w.as_array())
 
     def scores(self, feats: np.ndarray) -> np.ndarray:
-        """Calibrated scores in [0, 1] (see `calibration.py`), with the weak-alias cap and identifier floor."""
-        p = self.calibration.apply(self.probabilities(feats))
-        ident = feats[:, S.FEATURES.index("identifier_match")] > 0
-        weak_only = (feats[:, S.FEATURES.index("weak_alias")] > 0) & ~ident
-        p = np.where(weak_only, np.minimum(p, S.WEAK_ALIAS_CAP), p)
-        # An identical strong identifier (IMO, passport, tax no., BIC) is decisive on its own.
-        return np.where(ident, np.maximum(p, S.IDENTIFIER_FLOOR), p)
+        """Calibrated scores in [0, 1] (see `calibration.py`) after the documented rules of
+        `scorer.final_scores` (weak-alias cap, exact-name lift, identifier floor)."""
+        return S.final_scores(self.calibration.apply(self.probabilities(feats)), feats)[0]
 
     # -- public API -------------------------------------------------------------------------------
     def match(self, query: Query, limit: int = 10, threshold: float | None = None) -> list[Match]:
@@ -141,7 +172,7 @@ class Screener:
         results: list[list[Match]] = [[] for _ in queries]
         if len(b.slot_ent) == 0:
             return results
-        scores = self.scores(b.feats)
+        scores, lifted = S.final_scores(self.calibration.apply(self.probabilities(b.feats)), b.feats)
         order = np.lexsort((-scores, b.slot_query))
         sq = b.slot_query[order]
         starts = np.searchsorted(sq, sq, side="left")
@@ -149,22 +180,37 @@ class Screener:
         if threshold is not None:
             keep &= scores[order] >= threshold
         explain_min = -1.0 if explain else (S.OPERATING_THRESHOLD if explain is None else 2.0)
-        info = self._entity_info
-        rows = self.index.rows
+        idx = self.index
+        ids, captions, schemas, datasets = idx.ent_ids, idx.ent_caption, idx.ent_schema, idx.ent_datasets
+        originals = idx.row_original
         ks = order[keep]
         for k, qi, ei, ri, fi, score in zip(ks.tolist(), b.slot_query[ks].tolist(), b.slot_ent[ks].tolist(),
                                             b.best_row[ks].tolist(), b.best_form[ks].tolist(),
                                             scores[ks].tolist()):
-            eid, caption, schema, datasets = info[ei]
-            row = rows[ri]
             form = forms_b[qi][fi]
-            expl: list[Feature] = []
             if score >= explain_min:
-                det = S.entity_features(self.index, queries[qi], ei, S.query_identifiers(queries[qi]))[1]
-                expl = self.explain(form, row.form, row.prop, b.feats[k], det)
-            results[qi].append(Match(eid, caption, schema, list(datasets), score, row.form.original,
-                                     form.original, expl))
+                # Built on first access (see `Match`): the arguments are all it needs.
+                thunk = partial(self._explain_match, queries[qi], form, ei, ri, b.feats[k].copy(), bool(lifted[k]),
+                                score)
+                results[qi].append(Match(ids[ei], captions[ei], schemas[ei], list(datasets[ei]), score,
+                                         originals[ri], form.original, explain=thunk))
+            else:
+                results[qi].append(Match(ids[ei], captions[ei], schemas[ei], list(datasets[ei]), score,
+                                         originals[ri], form.original, []))
         return results
+
+    def _explain_match(self, query: Query, form: NameForm, ent: int, row: int, feats: np.ndarray, lifted: bool,
+                       score: float) -> list[Feature]:
+        det = S.entity_features(self.index, query, ent, S.query_identifiers(query))[1]
+        lform = self.index.row_form(row)
+        out = self.explain(form, lform, NAME_PROPS[int(self.index.row_prop[row])], feats, det)
+        if lifted:  # after the name alignment and the attribute findings, before the name features
+            at = 1 + sum(f.name in S.ENTITY_FEATURES for f in out)
+            out.insert(at, Feature("exact_name_rule", 1.0, 0.0,
+                                  f"whole name '{form.original}' equals the listed '{lform.original}', a "
+                                  f"distinctive name, and no attribute contradicts it: score raised to "
+                                  f"{score:.2f} (block range)"))
+        return out
 
     def _rank(self, query: Query, forms: list[NameForm], ents: np.ndarray, limit: int, threshold: float | None,
               explain: bool | None) -> list[Match]:
@@ -187,10 +233,11 @@ class Screener:
         single.index.vocab.idf = np.array([self.index.vocab.weight(t) for t in single.index.vocab.tokens],
                                           dtype=np.float32)
         single.index.vocab.max_idf = self.index.vocab.max_idf
+        single.index.rare_idf = self.index.rare_idf
         single.index._build_scoring_arrays()
         q = Query(a.names, a.schema or b.schema, a.birth_dates, a.countries, a.gender, a.identifiers)
         forms = self.query_forms(q)
-        if not forms or not single.index.rows:
+        if not forms or not single.index.n_rows:
             return Match("b", b.names[0] if b.names else "", ent.schema, [], 0.0, "", "", [])
         res = single._rank(q, forms, np.array([0], dtype=np.int32), 1, None, True)
         return res[0] if res else Match("b", ent.caption, ent.schema, [], 0.0, "", "", [])

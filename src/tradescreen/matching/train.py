@@ -60,7 +60,7 @@ def collect(screener: Screener, queries: list[dict], truth: dict[str, dict]
     ys: list[np.ndarray] = []
     qids: list[str] = []
     eids: list[str] = []
-    ent_ids = [e.id for e in screener.index.entities]
+    ent_ids = screener.index.ent_ids
     for start in range(0, len(qs), 512):
         chunk = qs[start:start + 512]
         recs = queries[start:start + 512]
@@ -112,16 +112,14 @@ def main(argv: list[str] | None = None) -> None:
     base, y, qids, eids = collect(screener, queries, truth)
     x = S.expand(base.astype(np.float64))
     folds = np.array([fold_of(q, args.folds) for q in qids])
-    weak = base[:, S.FEATURES.index("weak_alias")] > 0
-    ident = base[:, S.FEATURES.index("identifier_match")] > 0
     oof = np.zeros(len(y))
     for k in range(args.folds):
         tr, te = folds != k, folds == k
         b, w = fit_logistic(x[tr], y[tr])
         oof[te] = 1.0 / (1.0 + np.exp(-(b + x[te] @ w)))
     cal = calibrate(oof, qids, truth)
-    oof = cal.apply(oof)
-    oof = np.where(weak & ~ident, np.minimum(oof, S.WEAK_ALIAS_CAP), oof)
+    # the same documented rules the engine applies (weak-alias cap, exact-name lift, identifier floor)
+    oof = S.final_scores(cal.apply(oof), base)[0]
     write_results(Path(args.out), qids, eids, oof, [r["id"] for r in queries])
     print(f"{len(y)} rows, {int(y.sum())} positive; cross-validated results in {args.out}")
     subprocess.run([sys.executable, str(bench / "score.py"), "--truth", str(bench / "data" / "truth.jsonl"),
