@@ -146,3 +146,14 @@ def test_values_read_from_a_layout_are_pointed_out() -> None:
                         goods=[GoodsLine("Chairs", "9401.61")])
     (finding,) = document_findings(shipment)
     assert finding.rule == "document.uncertain_fields" and "invoice.pdf page 1, line 7" in finding.message
+
+
+def test_context_keeps_the_matcher_index_on_disk(tmp_path: Path) -> None:
+    plan = plan_import([LISTS / "un" / "consolidated.xml"])
+    (group,) = plan.groups
+    entities = group.fmt.parse(group.files, group.source).entities
+    first = ScreeningContext.build(entities, None, cache_dir=tmp_path, cache_key="un-test")
+    second = ScreeningContext.build(entities, None, cache_dir=tmp_path, cache_key="un-test")
+    assert not first.screener.loaded_from_cache and second.screener.loaded_from_cache
+    (result,) = _screen(second, CASES / "clean_shared_words.json")
+    assert result.verdict == "clear"

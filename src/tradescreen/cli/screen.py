@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -11,7 +12,13 @@ from tradescreen.cli.output import console, info, warn
 from tradescreen.importer import import_paths
 from tradescreen.rules import REGIMES
 from tradescreen.settings import load_settings
-from tradescreen.store import ReleaseStore
+from tradescreen.store import Release, ReleaseStore
+
+
+def releases_key(active: list[Release]) -> str:
+    """What the active lists are, by content: the matcher's index cache is valid while this is unchanged."""
+    parts = sorted(f"{r.source}:{r.content_hash}" for r in active)
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def register(app: typer.Typer) -> None:
@@ -75,6 +82,8 @@ def screen_cmd(
     ctx = ScreeningContext.build(
         entities, reference_dir, regimes, settings.match_review, settings.match_block,
         releases={r.source: (r.id, r.published) for r in active},
+        cache_dir=settings.cache_dir / "matching",
+        cache_key=releases_key(active),
     )
     results = screen_shipments(loaded.shipments, ctx)
     if fmt == "json":

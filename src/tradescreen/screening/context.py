@@ -79,10 +79,13 @@ class ScreeningContext:
         review_threshold: float = 0.7,
         block_threshold: float = 0.9,
         releases: dict[str, tuple[int, str | None]] | None = None,
+        cache_dir: Path | None = None,
+        cache_key: str | None = None,
     ) -> ScreeningContext:
+        """`cache_dir`/`cache_key`: keep the matcher's index on disk, keyed by the lists' content."""
         targets = [e for e in entities if e.target]
         return cls(
-            screener=Screener.from_entities(targets),
+            screener=Screener.from_entities(targets, cache_dir=cache_dir, cache_key=cache_key),
             entities={e.id: e for e in targets},
             reference=load_reference(reference_dir),
             regimes=frozenset(r.strip().upper() for r in regimes if r.strip()),
