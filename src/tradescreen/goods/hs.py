@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: HS 2022 edition label used in notes and evidence.
 EDITION = "HS 2022"
@@ -124,6 +125,7 @@ def format_code(digits: str) -> str:
     return ".".join(p for p in parts if p)
 
 
+@lru_cache(maxsize=65536)
 def normalise_code(text: str | None) -> HsCode:
     """Read a code as printed and bring its first six digits into HS 2022.
 
