@@ -48,6 +48,7 @@ def test_new_release_supersedes_and_shares_bodies(home: Path) -> None:
 
         bodies = conn.execute(select(func.count()).select_from(entity_data)).scalar_one()
     assert bodies == 6  # five shared, one changed
+    assert store.entity_hashes(second.id)["t-0"] == changed[0].content_hash()
 
 
 def test_failed_store_leaves_previous_active(home: Path) -> None:

@@ -10,6 +10,7 @@ half-updated.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -213,7 +214,7 @@ class ReleaseStore:
                 raise ValueError(f"{new.source}: entity id {entity.id!r} occurs twice in one release")
             seen.add(entity.id)
             body = canonical_json(entity.to_dict())
-            digest = entity.content_hash()
+            digest = hashlib.sha1(body.encode("utf-8")).hexdigest()  # = entity.content_hash(), computed once
             data_rows.setdefault(digest, {"hash": digest, "data": body})
             entity_rows.append(
                 {"entity_id": entity.id, "schema": entity.schema, "target": entity.target, "hash": digest}
