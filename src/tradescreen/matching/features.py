@@ -94,8 +94,12 @@ NAME_FEATURE_DOCS: dict[str, str] = {
     "exact": "Query and listed name have the same tokens.",
     "legal_form_mismatch": "Both names carry a legal form and the forms differ.",
     "rarest_match": "Rarity of the rarest aligned query token: generic words alone ('TRADING', 'GLOBAL') stay low.",
-    "acronym": "One name is the acronym of the other (initials of its words).",
+    "acronym": "One whole name is the acronym of the other whole name (initials of its words).",
     "in_order": "Every query token aligns with a listed token, in the listed order (a shortened name).",
     "exact_name": "The whole query name equals a whole, distinctive listed name or strong alias (same tokens, "
                   "case, punctuation and order aside); see the exact-name rule.",
+    "missed_rare_listed": "Rarity of the rarest listed-name token the query does not carry: generic words "
+                          "aligning while a distinctive listed word is missing is weak evidence.",
+    "single_variant": "One-token query name, a spelling variant of a listed name that is one distinctive token; "
+                      "see the variant rule.",
 }

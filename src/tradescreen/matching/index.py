@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from tradescreen.entity import Entity
 from tradescreen.matching.model import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
 from tradescreen.matching.names import NameForm, analyse, particles
-from tradescreen.matching.text import detect_script, phonetic, skeleton
+from tradescreen.matching.text import detect_script, phonetic, skeleton, stem
 
 #: Retrieval feature weights relative to an exact token (tuned for recall, not per query).
 W_TOKEN, W_SKEL, W_PHON, W_GRAM = 1.0, 0.6, 0.5, 0.35
@@ -29,6 +29,9 @@ PARTICLE_FACTOR = 0.25
 COMMON_FEATURE_SHARE = 0.04
 #: Share of listed names a token may appear on and still make a name distinctive (exact-name rule).
 RARE_NAME_SHARE = 2.5e-4
+#: Share of listed names a token may appear on and still count as distinctive alone, for the variant rule
+#: of one-token names ("HEZBOLLAH" vs "HIZBALLAH": yes; "GLOBAL", "AIRLINES": no).
+VARIANT_NAME_SHARE = 1e-3
 
 _ID_CLEAN = re.compile(r"[^A-Z0-9]")
 
@@ -88,6 +91,10 @@ class Vocabulary:
             if p:
                 self.phon_ids.setdefault(p, len(self.phon_ids))
         self.phon_id = np.array([self.phon_ids[p] if p else -1 for p in phon], dtype=np.int32)
+        # Stems as integers (`text.stem`): word forms of one word ("airlines"/"air") share an id.
+        self.stem_ids: dict[str, int] = {}
+        self.stem_id = np.array([self.stem_ids.setdefault(stem(t), len(self.stem_ids)) for t in self.tokens],
+                                dtype=np.int32)
         #: Strings the scorer compares against: tokens [0, V), then their consonant skeletons [V, 2V).
         self.compare_strings = np.concatenate([self.tokens_arr, self.skel.astype(object)])
         self.compare_len = np.fromiter(map(len, self.compare_strings), dtype=np.int64, count=len(self.compare_strings))
@@ -362,6 +369,7 @@ class CandidateIndex:
         # A name is distinctive when one of its tokens is on at most `RARE_NAME_SHARE` of the listed names
         # (at least 3): never a common given name, surname or generic word alone.
         self.rare_idf = float(np.log((n + 1) / (max(RARE_NAME_SHARE * n, 3) + 1)) + 1.0)
+        self.variant_idf = float(np.log((n + 1) / (max(VARIANT_NAME_SHARE * n, 3) + 1)) + 1.0)
         data *= self.feat_idf[cols]
         # Query-side columns of every indexed (token, script kind): IDF-weighted, without the ubiquitous
         # features (see `_columns`), so a query token that is listed needs no analysis at all.

@@ -10,6 +10,7 @@ the score is the model's probability that the candidate is the queried party, on
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,12 +24,12 @@ from tradescreen.matching import features as F
 from tradescreen.matching.index import PARTICLE_FACTOR, CandidateIndex, acronym, date_ints, normalise_identifier
 from tradescreen.matching.model import Query
 from tradescreen.matching.names import NameForm, particles
-from tradescreen.matching.text import phonetic, skeleton
+from tradescreen.matching.text import phonetic, skeleton, stem
 
 NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "matched_rarity", "unmatched_query",
                  "unmatched_listed", "sorted_similarity", "joined_similarity", "single_token", "weak_alias",
                  "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match",
-                 "in_order", "exact_name")
+                 "in_order", "exact_name", "missed_rare_listed", "single_variant")
 ENTITY_FEATURES = ("dob_exact", "dob_year", "dob_mismatch", "country_match", "country_mismatch",
                    "gender_mismatch", "identifier_match", "schema_mismatch")
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
@@ -39,7 +40,8 @@ INTERACTIONS = (("coverage_product", "dob_exact"), ("coverage_product", "dob_mis
                 ("query_coverage", "query_coverage"), ("listed_coverage", "listed_coverage"),
                 ("min_token", "query_coverage"), ("single_token", "coverage_product"),
                 ("abjad_coverage", "abjad_coverage"), ("joined_similarity", "joined_similarity"),
-                ("weak_alias", "coverage_product"), ("rarest_match", "coverage_product"))
+                ("weak_alias", "coverage_product"), ("rarest_match", "coverage_product"),
+                ("single_token", "rarest_match"))
 MODEL_FEATURES = FEATURES + tuple(f"{a}*{b}" for a, b in INTERACTIONS)
 _PAIRS = tuple((FEATURES.index(a), FEATURES.index(b)) for a, b in INTERACTIONS)
 
@@ -56,6 +58,9 @@ TOKEN_FLOOR = 0.7
 INITIAL_SIM = 0.85
 #: Similarity credited to tokens with the same metaphone key.
 PHONETIC_SIM = 0.85
+#: Similarity credited to two word forms of one word (same `text.stem`: "airlines"/"air",
+#: "trading"/"trade", "industries"/"industry"): aligned, but below an exact match.
+STEM_SIM = 0.8
 #: Rarity mass is divided by this so features stay near [0, 2].
 MASS_SCALE = 10.0
 #: A match through a weak alias alone never scores above this, on the calibrated scale: it can raise a
@@ -70,6 +75,14 @@ EXACT_NAME_FLOOR = 0.9
 #: Attribute findings that veto the exact-name lift: a different person, place, kind of party or legal form.
 EXACT_NAME_VETO = ("dob_mismatch", "country_mismatch", "schema_mismatch", "gender_mismatch",
                    "legal_form_mismatch")
+#: Variant rule (feature `single_variant`): a one-token query name that is a spelling variant (same
+#: metaphone key or consonant skeleton, or edit similarity >= PHONETIC_SIM) of a listed name or strong
+#: alias that is exactly one distinctive token ("Hezbollah" vs "HIZBALLAH", "Kargolain" vs "OSOO
+#: KARGOLAYN") is lifted to `VARIANT_FLOOR + VARIANT_SPAN * score`: review range, never block by itself,
+#: model order kept. Same vetoes as the exact-name rule.
+VARIANT_FLOOR = 0.7
+VARIANT_MIN_LEN = 6
+VARIANT_SPAN = 0.2
 #: The alert (review) threshold. Scores are calibrated (`calibration.py`) so that on the dev split 0.7 is
 #: the point where 1% of the bench's negative queries alert, and 0.9 where about 0.1% do.
 OPERATING_THRESHOLD = 0.7
@@ -143,6 +156,7 @@ class QueryTable:
     key_first: np.ndarray
     key_initial: np.ndarray
     key_len: np.ndarray
+    key_stem: np.ndarray     # stem id (`text.stem`) of the compared string, or -2
 
 
 def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], active: np.ndarray) -> QueryTable:
@@ -204,6 +218,9 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
     for k in np.flatnonzero(ktid < 0).tolist():
         key_phon[k] = vocab.phon_ids.get(phonetic(key_str[k]), -2)
     key_phon[key_len < 4] = -2
+    key_stem = np.where(ktid >= 0, vocab.stem_id[np.maximum(ktid, 0)], -2).astype(np.int32)
+    for k in np.flatnonzero(ktid < 0).tolist():
+        key_stem[k] = vocab.stem_ids.get(stem(key_str[k]), -2)
     legal_arr = np.array(legal, dtype=np.int32).reshape(-1, 4)
     return QueryTable(
         np.array(q_idx, dtype=np.int64), np.array(f_idx, dtype=np.int64), np.array(starts, dtype=np.int64),
@@ -212,7 +229,7 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
         np.array(keys, dtype=np.int64), own.astype(np.float32), dflt.astype(np.float32),
         init, acr, np.array(key_str, dtype=object),
         key_phon, np.array([ord(k[0]) for k in key_str], dtype=np.int32),
-        np.array([len(k) == 1 and k.isalpha() for k in key_str], dtype=bool), key_len)
+        np.array([len(k) == 1 and k.isalpha() for k in key_str], dtype=bool), key_len, key_stem)
 
 
 def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) -> np.ndarray:
@@ -236,6 +253,9 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
                                   score_cutoff=TOKEN_FLOOR)
     same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad
     sim = np.where(same_phon, np.maximum(sim, PHONETIC_SIM), sim)
+    # word forms of one word: same stem, both at least 3 letters (Latin only: skeletons have no endings)
+    same_stem = (qt.key_stem[uq] == vocab.stem_id[uc]) & ~abjad & (l1 >= 3) & (vocab.length[uc] >= 3)
+    sim = np.where(same_stem, np.maximum(sim, STEM_SIM), sim)
     same_first = qt.key_first[uq] == vocab.first[uc]
     initial_sim = np.where(same_first, INITIAL_SIM, 0.0)
     sim = np.where(qt.key_initial[uq], initial_sim, sim)
@@ -353,8 +373,12 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     back = np.zeros(len(bq), dtype=np.int32)
     back[1:] = (first_pos[1:] <= first_pos[:-1]) & (pa_pair[1:] == pa_pair[:-1])
     in_order = all_aligned & (np.add.reduceat(back, p_start) == 0) & (nq >= 2)
+    # Acronym: only a whole one-token query name against the initials of the whole listed name (a token
+    # of a longer query that happens to equal the listed initials is no evidence: "MSC Mediterranean
+    # Shipping" vs "MEHRAN SHIPPING COMPANY").
     acr_hit = np.maximum.reduceat((qt.acr_id[pa_tok] == index.row_acr_id[p_row][pa_pair]).astype(np.int8),
                                   p_start) > 0
+    acr_hit &= nq == 1
 
     # per (pair, listed token): best alignment, for the listed side's coverage
     within_t = within  # reuse: elements re-read in (pair, b, a) order
@@ -369,7 +393,10 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     pb_start = np.cumsum(nr) - nr
     matched_n = np.add.reduceat(vocab.idf[pb_tok] * colmax, pb_start)
     q_acr = qt.acr_vid[p_qf]
-    acr_hit |= np.maximum.reduceat((pb_tok == q_acr[pb_pair]).astype(np.int8), pb_start) > 0
+    acr_hit |= (np.maximum.reduceat((pb_tok == q_acr[pb_pair]).astype(np.int8), pb_start) > 0) & (nr == 1)
+    # the rarest listed token left without a counterpart ("HERMES" in "EMIRATES HERMES GENERAL TRADING"
+    # against "Emirates Trading"): a distinctive part of the listed name the query does not carry
+    missed_rare = np.maximum.reduceat(vocab.idf[pb_tok] * (1.0 - colmax), pb_start) / vocab.max_idf
     vsum = index.row_idf_sum[p_row]
 
     abjad = qt.abjad[p_qf]
@@ -406,6 +433,22 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     # that name is distinctive (`index.rare_idf`): see `EXACT_NAME_FLOOR`.
     nfe[:, 17] = ((qt.sorted_str[p_qf] == index.row_sorted[p_row]) & ~abjad & ~index.row_weak[p_row]
                   & (index.row_max_idf[p_row] >= index.rare_idf))
+    nfe[:, 18] = missed_rare
+    # One-token query name, a spelling variant of a listed name (or strong alias) that is one distinctive
+    # token: see `VARIANT_FLOOR`.
+    # Both tokens long enough to be distinctive (`VARIANT_MIN_LEN`) and with the same first letter: short
+    # tokens meet too many others through a metaphone key ("XENIA" ~ "SANA").
+    q_first_key = qt.key[pa_tok[p_start]]
+    l_first_tok = pb_tok[pb_start]
+    variant_shape = ((qt.key_len[q_first_key] >= VARIANT_MIN_LEN) & (vocab.length[l_first_tok] >= VARIANT_MIN_LEN)
+                     & (qt.key_first[q_first_key] == vocab.first[l_first_tok]))
+    variant = ((nq == 1) & (nr == 1) & (qcov >= PHONETIC_SIM - 1e-6) & ~abjad & ~index.row_weak[p_row]
+               & (index.row_max_idf[p_row] >= index.variant_idf) & variant_shape)
+    # ... and the two spellings differ only in their vowels (`vowel_pattern`): a transliteration variant,
+    # not another word with the same sound key ("CHORUS" vs "CHARSO"). Few pairs get here: a short loop.
+    for i in np.flatnonzero(variant).tolist():
+        variant[i] = vowel_pattern(str(qt.key_str[q_first_key[i]])) == vowel_pattern(vocab.tokens[l_first_tok[i]])
+    nfe[:, 19] = variant
 
     # best pair per slot (pairs of a slot are contiguous)
     sel = selection_score(nfe)
@@ -420,15 +463,28 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     return Batch(slot_query, slot_ent, feats, p_row[best], qt.form_idx[p_qf[best]])
 
 
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def vowel_pattern(token: str) -> str:
+    """The token with every run of vowels (y included) replaced by one placeholder: "hezbollah" and
+    "hizballah" -> "h*zb*ll*h", "kargolain" and "kargolayn" -> "k*rg*l*n"."""
+    return _VOWELS.sub("*", token)
+
+
 def final_scores(calibrated: np.ndarray, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The documented rules on top of the calibrated model score, and which rows the exact-name rule lifted.
+    """The documented rules on top of the calibrated model score, and which name rule applied per row
+    (0 none, 1 exact-name rule, 2 variant rule; a rule applies whenever its conditions hold, and raises
+    the score only where the model scored lower).
 
     1. A weak alias alone is capped at `WEAK_ALIAS_CAP` (review, never block).
     2. A distinctive complete name, equal on both sides with no contradicting attribute, is lifted into
        the block range (`EXACT_NAME_FLOOR`): the model, trained on held-out aliases, sees few exact
        equalities and spreads them over its upper range, but the same rare full name is the strongest
        name evidence there is. Generic names never qualify (`CandidateIndex.rare_idf`).
-    3. An identical strong identifier is decisive: at least `IDENTIFIER_FLOOR`.
+    3. A one-token spelling variant of a distinctive one-token listed name, with no contradicting
+       attribute, is lifted into the review range (`VARIANT_FLOOR`): rarity decides, so "GLOBAL" never is.
+    4. An identical strong identifier is decisive: at least `IDENTIFIER_FLOOR`.
     """
     col = FEATURES.index
     ident = feats[:, col("identifier_match")] > 0
@@ -437,9 +493,12 @@ def final_scores(calibrated: np.ndarray, feats: np.ndarray) -> tuple[np.ndarray,
     for name in EXACT_NAME_VETO:
         veto |= feats[:, col(name)] > 0
     lift = EXACT_NAME_FLOOR + (1.0 - EXACT_NAME_FLOOR) * p / 2
-    lifted = (feats[:, col("exact_name")] > 0) & ~veto & (lift > p)
-    p = np.where(lifted, lift, p)
-    return np.where(ident, np.maximum(p, IDENTIFIER_FLOOR), p), lifted
+    exact = (feats[:, col("exact_name")] > 0) & ~veto
+    p = np.where(exact, np.maximum(lift, p), p)
+    variant = (feats[:, col("single_variant")] > 0) & ~veto & ~exact
+    p = np.where(variant, np.maximum(VARIANT_FLOOR + VARIANT_SPAN * p, p), p)
+    rule = np.where(exact, 1, np.where(variant, 2, 0)).astype(np.int8)
+    return np.where(ident, np.maximum(p, IDENTIFIER_FLOOR), p), rule
 
 
 def selection_score(feats: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
 from tradescreen.matching.model import NAME_PROPS, Feature, Match, Query
 from tradescreen.matching.names import NameForm, analyse
-from tradescreen.matching.text import phonetic, skeleton
+from tradescreen.matching.text import phonetic, skeleton, stem
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
 N_NAMES = 100
@@ -190,7 +190,7 @@ class Screener:
             form = forms_b[qi][fi]
             if score >= explain_min:
                 # Built on first access (see `Match`): the arguments are all it needs.
-                thunk = partial(self._explain_match, queries[qi], form, ei, ri, b.feats[k].copy(), bool(lifted[k]),
+                thunk = partial(self._explain_match, queries[qi], form, ei, ri, b.feats[k].copy(), int(lifted[k]),
                                 score)
                 results[qi].append(Match(ids[ei], captions[ei], schemas[ei], list(datasets[ei]), score,
                                          originals[ri], form.original, explain=thunk))
@@ -199,17 +199,23 @@ class Screener:
                                          originals[ri], form.original, []))
         return results
 
-    def _explain_match(self, query: Query, form: NameForm, ent: int, row: int, feats: np.ndarray, lifted: bool,
+    def _explain_match(self, query: Query, form: NameForm, ent: int, row: int, feats: np.ndarray, lifted: int,
                        score: float) -> list[Feature]:
         det = S.entity_features(self.index, query, ent, S.query_identifiers(query))[1]
         lform = self.index.row_form(row)
         out = self.explain(form, lform, NAME_PROPS[int(self.index.row_prop[row])], feats, det)
-        if lifted:  # after the name alignment and the attribute findings, before the name features
+        if lifted == 1:  # after the name alignment and the attribute findings, before the name features
             at = 1 + sum(f.name in S.ENTITY_FEATURES for f in out)
             out.insert(at, Feature("exact_name_rule", 1.0, 0.0,
                                   f"whole name '{form.original}' equals the listed '{lform.original}', a "
                                   f"distinctive name, and no attribute contradicts it: score raised to "
-                                  f"{score:.2f} (block range)"))
+                                  f"at least the block range: {score:.2f}"))
+        elif lifted == 2:
+            at = 1 + sum(f.name in S.ENTITY_FEATURES for f in out)
+            out.insert(at, Feature("variant_name_rule", 1.0, 0.0,
+                                  f"one-word name '{form.original}' is a spelling variant of the listed "
+                                  f"'{lform.original}', a distinctive one-word name, and no attribute "
+                                  f"contradicts it: score at least the review range: {score:.2f}"))
         return out
 
     def _rank(self, query: Query, forms: list[NameForm], ents: np.ndarray, limit: int, threshold: float | None,
@@ -234,6 +240,7 @@ class Screener:
                                           dtype=np.float32)
         single.index.vocab.max_idf = self.index.vocab.max_idf
         single.index.rare_idf = self.index.rare_idf
+        single.index.variant_idf = self.index.variant_idf
         single.index._build_scoring_arrays()
         q = Query(a.names, a.schema or b.schema, a.birth_dates, a.countries, a.gender, a.identifiers)
         forms = self.query_forms(q)
@@ -271,6 +278,8 @@ class Screener:
                     s = max(s, S.INITIAL_SIM)
                 elif not qform.abjad and len(qt) >= 4 and len(lt) >= 4 and phonetic(qt) == phonetic(lt):
                     s = max(s, S.PHONETIC_SIM)
+                if not qform.abjad and len(qt) >= 3 and len(lt) >= 3 and stem(qt) == stem(lt):
+                    s = max(s, S.STEM_SIM)
                 if s > best:
                     best, bt = s, lt
             if best >= S.TOKEN_FLOOR:

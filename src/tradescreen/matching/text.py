@@ -153,3 +153,26 @@ def phonetic(token: str) -> str:
     if len(token) < 3 or token.isdigit():
         return token
     return metaphone(token) or token
+
+
+#: Word endings stripped by `stem`, longest first: plural and derivation endings of the generic words of
+#: company names ("AIRLINES"/"AIRWAYS"/"AIR", "TRADING"/"TRADE", "INDUSTRIES"/"INDUSTRY", "LOGISTICS").
+_STEM_SUFFIXES = ("lines", "line", "ways", "ies", "ing", "es", "s", "y", "e")
+
+
+@lru_cache(maxsize=131072)
+def stem(token: str) -> str:
+    """A crude stem: the token without one common ending, when at least 3 letters remain.
+
+    Two different tokens with the same stem ("airlines"/"air", "trading"/"trade", "services"/"service")
+    are word forms of one word; the scorer aligns them below an exact match (`scorer.STEM_SIM`). Not a
+    linguistic stemmer: it only has to make the usual variants of generic company words meet.
+    """
+    if len(token) < 4 or not token.isalpha():
+        return token
+    for suffix in _STEM_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            if suffix == "s" and token.endswith("ss"):
+                return token
+            return token[: -len(suffix)]
+    return token
