@@ -22,9 +22,13 @@ from types import MappingProxyType
 NOMENCLATURE_FILE = Path("hs") / "harmonized-system.csv"
 
 #: Words that carry no meaning about what goods are; the abbreviated Comtrade texts are full of them.
-STOPWORDS = frozenset(
-    ["a", "an", "and", "any", "are", "as", "at", "be", "but", "by", "e.g", "eg", "etc", "excluding", "for", "from", "has", "heading", "headings", "in", "including", "incl", "into", "is", "it", "item", "its", "kind", "kinds", "n.e.c", "nec", "nes", "not", "of", "on", "or", "other", "others", "than", "that", "the", "their", "thereof", "therewith", "this", "those", "to", "used", "usable", "whether", "which", "with", "without", "no", "nos", "chapter", "subheading", "whose"]
-)
+STOPWORDS = frozenset([
+    "a", "an", "and", "any", "are", "as", "at", "be", "but", "by", "e.g", "eg", "etc", "excluding", "for",
+    "from", "has", "heading", "headings", "in", "including", "incl", "into", "is", "it", "item", "its",
+    "kind", "kinds", "n.e.c", "nec", "nes", "not", "of", "on", "or", "other", "others", "than", "that",
+    "the", "their", "thereof", "therewith", "this", "those", "to", "used", "usable", "whether", "which",
+    "with", "without", "no", "nos", "chapter", "subheading", "whose"
+])
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
