@@ -8,6 +8,7 @@ import pytest
 
 from tradescreen.matching import Query, Screener
 from tradescreen.matching import features as F
+from tradescreen.matching.scorer import WEAK_ALIAS_CAP
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "matching" / "corpus.jsonl"
 
@@ -81,7 +82,8 @@ def test_acronym(screener: Screener) -> None:
 
 def test_weak_alias_alone_is_capped(screener: Screener) -> None:
     hits = screener.match(Query(["ZAYDO"]))
-    assert hits and hits[0].entity_id == "fx-1" and hits[0].score <= 0.8
+    # the documented cap (review, never block), whatever the model gives an exact one-word weak alias
+    assert hits and hits[0].entity_id == "fx-1" and hits[0].score <= WEAK_ALIAS_CAP < 0.9
 
 
 def test_explanation_is_readable(screener: Screener) -> None:

@@ -102,4 +102,9 @@ NAME_FEATURE_DOCS: dict[str, str] = {
                           "aligning while a distinctive listed word is missing is weak evidence.",
     "single_variant": "One-token query name, a spelling variant of a listed name that is one distinctive token; "
                       "see the variant rule.",
+    "shortened_form": "Shortened person name: every query word is a listed word, in order, the first on the "
+                      "listed first given name and the last on a surname (middle names or a second surname "
+                      "left out).",
+    "rarest_listed_missed": "Organisation name whose most distinctive word the query lacks while every word it "
+                            "does carry is more common: only the generic part of the name aligns.",
 }

@@ -26,7 +26,7 @@ from tradescreen.matching.text import detect_script, phonetic, skeleton, stem
 W_TOKEN, W_SKEL, W_PHON, W_GRAM = 1.0, 0.6, 0.5, 0.35
 PARTICLE_FACTOR = 0.25
 #: Query features on more than this share of listed names are not looked up (see `_columns`).
-COMMON_FEATURE_SHARE = 0.04
+COMMON_FEATURE_SHARE = 0.02
 #: Share of listed names a token may appear on and still make a name distinctive (exact-name rule).
 RARE_NAME_SHARE = 2.5e-4
 #: Share of listed names a token may appear on and still count as distinctive alone, for the variant rule
@@ -498,6 +498,20 @@ class CandidateIndex:
         common = idf > self.common_idf
         return cols[common], (vals[common] * idf[common]).astype(np.float32)
 
+    def _columns_many(self, feats: list[dict[str, float]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`_columns` of many feature dicts in one numpy pass (the per-call overhead dominates otherwise)."""
+        lens = np.fromiter(map(len, feats), dtype=np.int64, count=len(feats))
+        total = int(lens.sum())
+        get = self.space.cols.get
+        cols = np.fromiter((get(k, -1) for f in feats for k in f), dtype=np.int64, count=total)
+        vals = np.fromiter((v for f in feats for v in f.values()), dtype=np.float32, count=total)
+        idf = self.feat_idf[np.maximum(cols, 0)]
+        keep = (cols >= 0) & (idf > self.common_idf)
+        seg = np.repeat(np.arange(len(feats)), lens)[keep]
+        cols, vals = cols[keep], (vals[keep] * idf[keep]).astype(np.float32)
+        cuts = np.searchsorted(seg, np.arange(1, len(feats)))
+        return list(zip(np.split(cols, cuts), np.split(vals, cuts)))
+
     def query_matrix(self, forms_batch: Sequence[Sequence[NameForm]]) -> sp.csr_matrix:
         """One sparse row per query: the max weight of each retrieval feature over its names' tokens.
 
@@ -509,6 +523,9 @@ class CandidateIndex:
         known_q: list[int] = []
         known_ft: list[int] = []
         ids = self.vocab.ids
+        cache = self._tok_cache
+        # unseen tokens (and acronyms) not cached yet: analysed together below, one numpy pass for all
+        pending: dict[tuple[str, bool], list[int]] = {}
         for qi, forms in enumerate(forms_batch):
             for form in forms:
                 table = self.ft_abjad if form.abjad else self.ft_latin
@@ -519,15 +536,34 @@ class CandidateIndex:
                         known_q.append(qi)
                         known_ft.append(f)
                         continue
-                    c, v = self.token_columns(tok, form.abjad)
-                    cols.append(c)
-                    vals.append(v)
+                    key = (tok, form.abjad)
+                    hit = cache.get(key)
+                    if hit is None:
+                        pending.setdefault(key, []).append(qi)
+                        continue
+                    cols.append(hit[0])
+                    vals.append(hit[1])
                     qidx.append(qi)
                 acr = acronym(form)
                 if acr:
-                    c, v = self.acronym_columns(acr)
-                    cols.append(c)
-                    vals.append(v)
+                    key = ("A" + acr, False)  # tokens are lower case: no clash with a token key
+                    hit = cache.get(key)
+                    if hit is None:
+                        pending.setdefault(key, []).append(qi)
+                        continue
+                    cols.append(hit[0])
+                    vals.append(hit[1])
+                    qidx.append(qi)
+        if pending:
+            keys = list(pending)
+            feats = [{k: W_TOKEN} if k[:1] == "A" else token_features(k, abjad) for k, abjad in keys]
+            if len(cache) + len(keys) > 200_000:
+                cache.clear()
+            for key, out in zip(keys, self._columns_many(feats)):
+                cache[key] = out
+                for qi in pending[key]:
+                    cols.append(out[0])
+                    vals.append(out[1])
                     qidx.append(qi)
         if known_ft:
             ft = np.asarray(known_ft, dtype=np.int64)

@@ -29,7 +29,7 @@ from tradescreen.matching.text import phonetic, skeleton, stem
 NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "matched_rarity", "unmatched_query",
                  "unmatched_listed", "sorted_similarity", "joined_similarity", "single_token", "weak_alias",
                  "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match",
-                 "in_order", "exact_name", "missed_rare_listed", "single_variant")
+                 "in_order", "exact_name", "missed_rare_listed", "single_variant", "shortened_form", "rarest_listed_missed")
 ENTITY_FEATURES = ("dob_exact", "dob_year", "dob_mismatch", "country_match", "country_mismatch",
                    "gender_mismatch", "identifier_match", "schema_mismatch")
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
@@ -61,6 +61,10 @@ PHONETIC_SIM = 0.85
 #: Similarity credited to two word forms of one word (same `text.stem`: "airlines"/"air",
 #: "trading"/"trade", "industries"/"industry"): aligned, but below an exact match.
 STEM_SIM = 0.8
+#: Fuzzy (edit) similarity under which an alignment needs a distinctive listed token (`token_similarity`).
+LOOSE_SIM = 0.8
+#: Token similarity that counts as the same word for `shortened_form` (spelling noise aside).
+SHORTENED_SIM = 0.95
 #: Rarity mass is divided by this so features stay near [0, 2].
 MASS_SCALE = 10.0
 #: A match through a weak alias alone never scores above this, on the calibrated scale: it can raise a
@@ -251,6 +255,9 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
         sim[may] = process.cpdist(qt.key_str[uq[may]].tolist(), vocab.compare_strings[rem[may]].tolist(),
                                   scorer=Indel.normalized_similarity, dtype=np.float32, workers=1,
                                   score_cutoff=TOKEN_FLOOR)
+    # Loose fuzzy alignments (LOOSE_SIM and under) only count on a distinctive listed token: two different
+    # common words ("express"/"exporters" 0.75) are not a spelling variant of each other.
+    sim = np.where((sim < LOOSE_SIM) & ~abjad & (vocab.idf[uc] < index.variant_idf), 0.0, sim).astype(np.float32)
     same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad
     sim = np.where(same_phon, np.maximum(sim, PHONETIC_SIM), sim)
     # word forms of one word: same stem, both at least 3 letters (Latin only: skeletons have no endings)
@@ -373,6 +380,14 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     back = np.zeros(len(bq), dtype=np.int32)
     back[1:] = (first_pos[1:] <= first_pos[:-1]) & (pa_pair[1:] == pa_pair[:-1])
     in_order = all_aligned & (np.add.reduceat(back, p_start) == 0) & (nq >= 2)
+    # Shortened person name ("Hector Rivera" for "Hector Librado RIVERA SANDOVAL"): every query token
+    # (near-)exactly on a listed token, in order, the first on the listed first given name and the last
+    # on one of the last two listed tokens (the surnames, once `names.reorder_person` put them last).
+    p_last = p_start + nq - 1
+    q_person = np.array([q.schema in (None, "Person", "LegalEntity") for q in queries], dtype=bool)
+    shortened = (in_order & (np.minimum.reduceat(bq, p_start) >= SHORTENED_SIM) & (nq < nr)
+                 & (first_pos[p_start] == 0) & (first_pos[p_last] >= nr - 2) & ~qt.abjad[p_qf]
+                 & index.ent_person[index.row_entity[p_row]] & q_person[slot_query[p_slot]])
     # Acronym: only a whole one-token query name against the initials of the whole listed name (a token
     # of a longer query that happens to equal the listed initials is no evidence: "MSC Mediterranean
     # Shipping" vs "MEHRAN SHIPPING COMPANY").
@@ -401,10 +416,7 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
 
     abjad = qt.abjad[p_qf]
     row_sorted = np.where(abjad, index.row_skel_sorted[p_row], index.row_sorted[p_row])
-    row_joined = np.where(abjad, index.row_skel_joined[p_row], index.row_joined[p_row])
     srt = process.cpdist(qt.sorted_str[p_qf].tolist(), row_sorted.tolist(), scorer=fuzz.ratio,
-                         dtype=np.float32, workers=1) / 100
-    jnd = process.cpdist(qt.joined_str[p_qf].tolist(), row_joined.tolist(), scorer=fuzz.ratio,
                          dtype=np.float32, workers=1) / 100
     rl = index.row_legal_id[p_row]
     legal_mm = (rl >= 0) & qt.has_legal[p_qf] & ~(qt.legal[p_qf] == rl[:, None]).any(axis=1)
@@ -419,7 +431,7 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     nfe[:, 4] = (wsum - matched_q) / MASS_SCALE
     nfe[:, 5] = (vsum - matched_n) / MASS_SCALE
     nfe[:, 6] = srt
-    nfe[:, 7] = jnd
+    nfe[:, 7] = 0.0  # joined_similarity: computed below for the chosen pair of each slot only
     nfe[:, 8] = nq == 1
     nfe[:, 9] = index.row_weak[p_row]
     nfe[:, 10] = np.where(abjad, qcov, 0.0)
@@ -449,6 +461,11 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     for i in np.flatnonzero(variant).tolist():
         variant[i] = vowel_pattern(str(qt.key_str[q_first_key[i]])) == vowel_pattern(vocab.tokens[l_first_tok[i]])
     nfe[:, 19] = variant
+    nfe[:, 20] = shortened
+    # An organisation's listed name whose most distinctive word the query lacks while the query's words
+    # are rarer-or-equal to it are not ("Emirates Trading" vs "EMIRATES HERMES GENERAL TRADING"): the
+    # aligned words are the generic part of the name, weak evidence of the same party.
+    nfe[:, 21] = (missed_rare > rarest + 1e-6) & ~index.ent_person[index.row_entity[p_row]] & ~abjad
 
     # best pair per slot (pairs of a slot are contiguous)
     sel = selection_score(nfe)
@@ -457,6 +474,11 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     cand = np.flatnonzero(sel >= np.repeat(seg_max, np.diff(np.r_[s_start, n_pair])))
     cs = p_slot[cand]
     best = cand[np.r_[True, cs[1:] != cs[:-1]]]
+    # joined_similarity plays no part in choosing the pair: only the chosen pairs pay for it
+    b_row, b_qf, b_abjad = p_row[best], p_qf[best], abjad[best]
+    row_joined = np.where(b_abjad, index.row_skel_joined[b_row], index.row_joined[b_row])
+    nfe[best, 7] = process.cpdist(qt.joined_str[b_qf].tolist(), row_joined.tolist(), scorer=fuzz.ratio,
+                                  dtype=np.float32, workers=1) / 100
     feats = np.zeros((n_slot, len(FEATURES)), dtype=np.float32)
     feats[:, : len(NAME_FEATURES)] = nfe[best]
     feats[:, len(NAME_FEATURES):] = entity_matrix_batch(index, queries, slot_query, slot_ent)

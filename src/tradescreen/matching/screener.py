@@ -23,7 +23,7 @@ from tradescreen.matching.names import NameForm, analyse
 from tradescreen.matching.text import phonetic, skeleton, stem
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
-N_NAMES = 100
+N_NAMES = 60
 N_ENTITIES = 30
 
 
@@ -111,9 +111,12 @@ class Screener:
             extra += [e for d in q.birth_dates if len(d) == 10 for e in idx.dob_index.get(d, [])]
             if not extra:
                 continue
-            new = np.setdiff1d(np.asarray(extra, dtype=np.int64), cands[i])
-            if len(new):
-                cands[i] = np.union1d(cands[i], new)
+            # Python sets: these lists hold a handful of ids, where numpy's set routines cost ~50 µs each.
+            have = set(cands[i].tolist())
+            fresh = sorted({e for e in extra if e not in have})
+            if fresh:
+                new = np.asarray(fresh, dtype=np.int64)
+                cands[i] = np.asarray(sorted(have.union(fresh)), dtype=np.int64)
                 lens = idx.ent_rows_ptr[new + 1] - idx.ent_rows_ptr[new]
                 offs = np.cumsum(lens) - lens
                 pos = np.arange(int(lens.sum())) - np.repeat(offs - idx.ent_rows_ptr[new], lens)
@@ -184,19 +187,23 @@ class Screener:
         ids, captions, schemas, datasets = idx.ent_ids, idx.ent_caption, idx.ent_schema, idx.ent_datasets
         originals = idx.row_original
         ks = order[keep]
-        for k, qi, ei, ri, fi, score in zip(ks.tolist(), b.slot_query[ks].tolist(), b.slot_ent[ks].tolist(),
-                                            b.best_row[ks].tolist(), b.best_form[ks].tolist(),
-                                            scores[ks].tolist()):
-            form = forms_b[qi][fi]
-            if score >= explain_min:
-                # Built on first access (see `Match`): the arguments are all it needs.
-                thunk = partial(self._explain_match, queries[qi], form, ei, ri, b.feats[k].copy(), int(lifted[k]),
-                                score)
-                results[qi].append(Match(ids[ei], captions[ei], schemas[ei], list(datasets[ei]), score,
-                                         originals[ri], form.original, explain=thunk))
-            else:
-                results[qi].append(Match(ids[ei], captions[ei], schemas[ei], list(datasets[ei]), score,
-                                         originals[ri], form.original, []))
+        explained = scores[ks] >= explain_min
+        # Matches under the explanation line (most of them) are built in one comprehension; the rest
+        # get their explanation builder. Results come out grouped by query, best first.
+        plain = [Match(ids[ei], captions[ei], schemas[ei], list(datasets[ei]), score, originals[ri],
+                       forms_b[qi][fi].original, [])
+                 for qi, ei, ri, fi, score in zip(b.slot_query[ks].tolist(), b.slot_ent[ks].tolist(),
+                                                  b.best_row[ks].tolist(), b.best_form[ks].tolist(),
+                                                  scores[ks].tolist())]
+        for j in np.flatnonzero(explained).tolist():
+            k, m = int(ks[j]), plain[j]
+            qi, fi = int(b.slot_query[k]), int(b.best_form[k])
+            # Built on first access (see `Match`): the arguments are all it needs.
+            m._explanation = None
+            m._explain = partial(self._explain_match, queries[qi], forms_b[qi][fi], int(b.slot_ent[k]),
+                                 int(b.best_row[k]), b.feats[k].copy(), int(lifted[k]), m.score)
+        bounds = np.searchsorted(b.slot_query[ks], np.arange(len(queries) + 1)).tolist()
+        results = [plain[bounds[i]:bounds[i + 1]] for i in range(len(queries))]
         return results
 
     def _explain_match(self, query: Query, form: NameForm, ent: int, row: int, feats: np.ndarray, lifted: int,
@@ -274,6 +281,8 @@ class Screener:
             for lt in lform.tokens:
                 a, b = (skeleton(qt), skeleton(lt)) if qform.abjad else (qt, lt)
                 s = Indel.normalized_similarity(a, b)
+                if not qform.abjad and s < S.LOOSE_SIM and self.index.vocab.weight(lt) < self.index.variant_idf:
+                    s = 0.0  # loose fuzzy alignment of a common listed word: none (`scorer.token_similarity`)
                 if len(qt) == 1 and lt[:1] == qt:
                     s = max(s, S.INITIAL_SIM)
                 elif not qform.abjad and len(qt) >= 4 and len(lt) >= 4 and phonetic(qt) == phonetic(lt):
