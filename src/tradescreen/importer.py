@@ -64,9 +64,7 @@ def collect_files(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
                     out.append((child, False))
-        elif path.exists():
-            out.append((path, True))
-        else:
+        else:  # a missing file is reported by plan_import, naming it
             out.append((path, True))
     return out
 
