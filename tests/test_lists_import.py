@@ -137,3 +137,10 @@ def test_bad_rows_are_reported_and_the_rest_imports(home: Path, tmp_path: Path) 
     assert status["entities"] == 5
     code, out, _ = run("lists", "issues", str(status["release"]))
     assert "line 6" in out and "line 7" in out
+
+
+def test_missing_path_is_named(home: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "not-there" / "sdn.csv"
+    code, _out, err = run("lists", "import", str(missing))
+    assert code == 1
+    assert str(missing) in err and "no such file" in err
