@@ -157,3 +157,26 @@ def test_context_keeps_the_matcher_index_on_disk(tmp_path: Path) -> None:
     assert not first.screener.loaded_from_cache and second.screener.loaded_from_cache
     (result,) = _screen(second, CASES / "clean_shared_words.json")
     assert result.verdict == "clear"
+
+
+def test_party_at_a_listed_entitys_address_is_flagged(ctx: ScreeningContext) -> None:
+    """The address index is built from the lists' own addresses (here KAZAN HELICOPTERS' in add.csv)."""
+    hits = ctx.addresses.lookup("Ul. Tetsevskaya D. 14, Kazan 420085, Russia")
+    assert any("KAZAN HELICOPTERS" in h for h in hits)
+    # the same street without the number is no building: too vague to flag
+    assert ctx.addresses.lookup("Ul. Tetsevskaya, Kazan, Russia") == []
+    # nor is a city and country alone
+    assert ctx.addresses.lookup("Kazan, Russia") == []
+
+
+def test_listed_address_red_flag_end_to_end(ctx: ScreeningContext, tmp_path: Path) -> None:
+    doc = {"id": "T-ADDR", "parties": [
+        {"role": "shipper", "name": "Example Fasteners GmbH", "country": "DE"},
+        {"role": "consignee", "name": "Example Volga Components OOO", "country": "RU",
+         "address": "Ul. Tetsevskaya D. 14, Kazan 420085, Russia"}],
+        "goods": [{"description": "Bolts", "hs_code": "7318.15"}], "route": []}
+    path = tmp_path / "addr.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (result,) = _screen(ctx, path)
+    flags = [f for f in result.findings if f.rule == "redflag.listed_address"]
+    assert flags and "KAZAN HELICOPTERS" in flags[0].message
