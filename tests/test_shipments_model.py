@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tradescreen.shipments import PARTY_ROLES, Party, RoutePoint, Shipment, load
+from tradescreen.shipments import PARTY_ROLES, load
 from tradescreen.shipments.normalise import (
     locode_country,
     normalise_role,
@@ -50,10 +50,6 @@ def test_numbers_as_people_write_them(text: str, value: float | None) -> None:
     assert number(text) == value
 
 
-def test_destinations_include_end_user_and_consignee_countries() -> None:
-    s = Shipment(id="x", parties=[Party("consignee", "A", "kg"), Party("end_user", "B", "ru"), Party("seller", "C", "de")],
-                 route=[RoutePoint("port_of_loading", country="de"), RoutePoint("port_of_discharge", country="kg")])
-    assert s.destination_countries() == ["kg", "ru"]
 
 
 def test_examples_round_trip_through_native_json(tmp_path: Path) -> None:

@@ -16,9 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Schemata that parsers emit for listed parties.
-PARTY_SCHEMATA = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
-
 
 @dataclass(slots=True)
 class Entity:

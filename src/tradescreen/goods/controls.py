@@ -218,8 +218,3 @@ def _short(text: str, limit: int = 90) -> str:
 
 def _words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def describe_code(code: str) -> str:
-    """`880730` → `HS 8807.30` for messages."""
-    return f"HS {format_code(code)}"

@@ -7,10 +7,6 @@ dev split, k-fold cross-validated) and stored in `data/weights.json`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-FeatureFn = Callable[..., tuple[float, str]]
-
 
 def dob_match(query_dates: list[str], listed: tuple[str, ...]) -> tuple[float, float, float, str]:
     """Birth date: the same full date is strong support, the same year mild support, and a year more

@@ -466,38 +466,6 @@ class CandidateIndex:
             mask[bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
         return mask
 
-    def token_columns(self, token: str, abjad: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Retrieval columns and IDF-weighted values of one query token (cached per index: tokens repeat
-        across queries far more than names do)."""
-        key = (token, abjad)
-        hit = self._tok_cache.get(key)
-        if hit is not None:
-            return hit
-        feats = token_features(token, abjad)
-        out = self._columns(feats)
-        if len(self._tok_cache) > 200_000:
-            self._tok_cache.clear()
-        self._tok_cache[key] = out
-        return out
-
-    def acronym_columns(self, acr: str) -> tuple[np.ndarray, np.ndarray]:
-        key = ("A" + acr, False)
-        hit = self._tok_cache.get(key)
-        if hit is None:
-            hit = self._tok_cache[key] = self._columns({"A" + acr: W_TOKEN})
-        return hit
-
-    def _columns(self, feats: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        n = len(feats)
-        cols = np.fromiter(map(self.space.cols.get, feats, [-1] * n), dtype=np.int64, count=n)
-        vals = np.fromiter(feats.values(), dtype=np.float32, count=n)
-        cols, vals = cols[cols >= 0], vals[cols >= 0]
-        idf = self.feat_idf[cols]
-        # Features on more than ~4% of names ("#al", "al") add cost, not recall: their
-        # rare neighbours in the same name carry the retrieval.
-        common = idf > self.common_idf
-        return cols[common], (vals[common] * idf[common]).astype(np.float32)
-
     def _columns_many(self, feats: list[dict[str, float]]) -> list[tuple[np.ndarray, np.ndarray]]:
         """`_columns` of many feature dicts in one numpy pass (the per-call overhead dominates otherwise)."""
         lens = np.fromiter(map(len, feats), dtype=np.int64, count=len(feats))
@@ -516,7 +484,7 @@ class CandidateIndex:
         """One sparse row per query: the max weight of each retrieval feature over its names' tokens.
 
         Tokens that are listed somewhere (most query tokens) take their columns from the per-token table
-        built with the index (`ftq_*`); only unseen tokens are analysed here (`token_columns`)."""
+        built with the index (`ftq_*`); only unseen tokens are analysed here, all of a batch in one pass."""
         cols: list[np.ndarray] = []
         vals: list[np.ndarray] = []
         qidx: list[int] = []

@@ -16,7 +16,6 @@ from tradescreen.matching.residue import strip_residue, strip_vessel_prefix
 from tradescreen.matching.text import ABJADS, detect_script, tokenize
 
 PERSON = "Person"
-ORG_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 OBJECT_SCHEMATA = frozenset({"Vessel", "Airplane"})
 
 

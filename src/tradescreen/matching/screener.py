@@ -154,8 +154,9 @@ class Screener:
         nobody reads them under the alert line.
         """
         out: list[list[Match]] = []
-        # The index holds ~10^6 long-lived objects; a cyclic-GC pass over them, triggered by the Match
-        # objects made here (which form no cycles), costs more than the scoring. Paused, then restored.
+        # The Match objects made here form no cycles, yet their numbers trigger cyclic-GC passes over every
+        # long-lived object of the process (lists, caches), which cost more than the scoring. Paused, then
+        # restored.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:

@@ -81,8 +81,9 @@ def screen_parties_many(shipments: Sequence[Shipment], ctx: ScreeningContext) ->
     for items in asked:
         findings: list[Finding] = []
         for role, name, pointer, query in items:
-            for group in _same_party(ctx.party_cache[_key(query)]):
-                findings.append(_finding(ctx, role, name, pointer, query, group))
+            matches = ctx.party_cache[_key(query)]
+            if matches:  # one finding per shipping party, naming every list entry it hits
+                findings.append(_finding(ctx, role, name, pointer, query, sorted(matches, key=lambda m: -m.score)))
         out.append(findings)
     return out
 
@@ -90,16 +91,6 @@ def screen_parties_many(shipments: Sequence[Shipment], ctx: ScreeningContext) ->
 def _key(query: Query) -> tuple[Any, ...]:
     return (tuple(query.names), query.schema, tuple(query.countries), tuple(query.identifiers),
             tuple(query.birth_dates), query.gender)
-
-
-def _same_party(matches: list[Match]) -> list[list[Match]]:
-    """All hits for one shipping party, as one finding.
-
-    A party that is on the SDN list, the UK list and the Entity List is one thing for the
-    analyst to decide, so it is one finding whose evidence lists every entry; the message
-    names the best hit and the other lists.
-    """
-    return [sorted(matches, key=lambda m: -m.score)] if matches else []
 
 
 def _finding(ctx: ScreeningContext, role: str, name: str, pointer: str, query: Query,

@@ -10,7 +10,6 @@ for tradescreen's own JSON.
 from tradescreen.shipments.base import ImportResult, NotAShipmentDocument
 from tradescreen.shipments.detect import FORMATS, detect_format, load, load_as
 from tradescreen.shipments.model import (
-    DESTINATION_ROLES,
     PARTY_ROLES,
     ROUTE_ROLES,
     GoodsLine,
@@ -28,7 +27,7 @@ from tradescreen.shipments.model import (
 )
 
 __all__ = [
-    "DESTINATION_ROLES", "FORMATS", "PARTY_ROLES", "ROUTE_ROLES", "GoodsLine", "Identifier", "ImportResult", "Leg",
+    "FORMATS", "PARTY_ROLES", "ROUTE_ROLES", "GoodsLine", "Identifier", "ImportResult", "Leg",
     "Licence", "NotAShipmentDocument", "Party", "Provenance", "Reference", "RoutePoint", "Shipment", "Source", "Terms",
     "Vessel", "detect_format", "load", "load_as",
 ]

@@ -52,8 +52,6 @@ ROUTE_ROLES: tuple[str, ...] = (
     "other",
 )
 
-DESTINATION_ROLES: frozenset[str] = frozenset({"port_of_discharge", "place_of_delivery", "final_destination"})
-
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
@@ -227,21 +225,6 @@ class Shipment:
 
     def parties_in(self, *roles: str) -> list[Party]:
         return [p for p in self.parties if p.role in roles]
-
-    def destination_countries(self) -> list[str]:
-        """Every country the shipment shows as a destination, route and parties alike.
-
-        Goods for a Russian end user are goods for Russia whoever the consignee is, so the
-        consignee's, ultimate consignee's and end user's countries count as destinations too.
-        """
-        seen: dict[str, None] = {}
-        for point in self.route:
-            if point.role in DESTINATION_ROLES and point.country:
-                seen.setdefault(point.country, None)
-        for party in self.parties_in("consignee", "ultimate_consignee", "end_user"):
-            if party.country:
-                seen.setdefault(party.country, None)
-        return list(seen)
 
     def to_dict(self, provenance: bool = False) -> dict[str, Any]:
         """tradescreen's own JSON (see `schema/shipment.schema.json`); reads back with `native_json`."""

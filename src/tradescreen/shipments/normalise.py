@@ -142,10 +142,6 @@ def country(text: object) -> str | None:
 _LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 
 
-def is_unlocode(text: str | None) -> bool:
-    return bool(text) and bool(_LOCODE.match(str(text).strip().replace(" ", "")))
-
-
 def unlocode(text: object) -> str | None:
     """The UN/LOCODE in `text` ("DEHAM", "DE HAM"), None if it is not one."""
     if text is None:
