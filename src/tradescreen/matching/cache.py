@@ -30,7 +30,8 @@ from tradescreen.matching.index import CandidateIndex
 #: Bump when the index layout changes in a way the source hash would not catch.
 FORMAT = 1
 _MAGIC = "tradescreen-index"
-_SOURCES = ("index.py", "names.py", "text.py", "legal_forms.py", "residue.py", "model.py", "cache.py")
+_SOURCES = ("index.py", "names.py", "text.py", "legal_forms.py", "residue.py", "model.py", "cache.py",
+            "burmese.py")
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +41,7 @@ def code_version() -> str:
     here = Path(__file__).parent
     for name in _SOURCES:
         h.update((here / name).read_bytes())
-    for path in sorted((here / "data").glob("*.txt")):
+    for path in sorted([*(here / "data").glob("*.txt"), *(here / "data").glob("*.tsv")]):
         h.update(path.name.encode() + path.read_bytes())
     for dist in ("rigour", "anyascii", "numpy", "scipy"):
         try:

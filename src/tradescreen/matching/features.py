@@ -83,6 +83,8 @@ NAME_FEATURE_DOCS: dict[str, str] = {
     "unmatched_listed": "Rarity mass of listed-name tokens with no counterpart in the query.",
     "sorted_similarity": "Edit similarity of the two names with tokens sorted (order-free, typo-tolerant).",
     "joined_similarity": "Edit similarity with spaces removed: catches merged or split words.",
+    "number_mismatch": "Both names carry numbers and they differ: vessels of one fleet or funds of one "
+                       "series, not the same party.",
     "single_token": "The query name is one token: little evidence whatever it matches.",
     "weak_alias": "The aligned listed name is a weak alias (nickname, kunya): support is limited.",
     "abjad_coverage": "Query written in Arabic/Hebrew script, compared by consonant skeleton.",

@@ -140,7 +140,7 @@ def token_features(token: str, abjad: bool) -> dict[str, float]:
             feats["g" + g] = W_GRAM * f
         for g in trigrams(sk):
             feats.setdefault("k" + g, W_GRAM * 0.5 * f)
-    if 2 <= len(token) <= 6 and token.isalpha():
+    if 2 <= len(token) <= 6 and token.isalpha() and not abjad:
         feats["A" + token] = W_TOKEN
     return feats
 
@@ -155,6 +155,14 @@ def acronym(form: NameForm) -> str:
     if len(words) < 3:
         return ""
     return "".join(t[0] for t in words)
+
+
+def number_signature(form: NameForm) -> str:
+    """The numbers in a name, sorted ("THIHA MYAT 6" -> "6", "Marrowgate Leasing 3" -> "3"); "" if none.
+
+    Vessels of one fleet, funds of one series and companies of one group differ only by their number,
+    so two names with different numbers are different parties however alike the words are."""
+    return " ".join(sorted(t for t in form.tokens if t.isdigit()))
 
 
 #: Codes of the name properties in `row_prop` (index into `NAME_PROPS`).
@@ -213,7 +221,15 @@ class CandidateIndex:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_tok_cache"] = {}
+        state.pop("_skeleton_set", None)
         return state
+
+    def skeleton_set(self) -> frozenset[str]:
+        """Consonant skeletons of the listed tokens (made on first use: only abjad-script queries need it)."""
+        got: frozenset[str] | None = self.__dict__.get("_skeleton_set")
+        if got is None:
+            got = self._skeleton_set = frozenset(self.vocab.skel.tolist())
+        return got
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -238,6 +254,7 @@ class CandidateIndex:
         row_prop = array("b")
         row_abjad = array("b")
         row_legal_id = array("i")
+        row_num_id = array("i")
         row_acr_id = array("i")
         tok_ids = array("i")
         tok_ft = array("i")
@@ -249,6 +266,7 @@ class CandidateIndex:
         skel_sorted_s: list[str] = []
         skel_joined_s: list[str] = []
         self.legal_ids: dict[str, int] = {}
+        self.num_ids: dict[str, int] = {}
         self.acr_ids: dict[str, int] = {}
         interned: dict[object, object] = {}
         ent_person: list[bool] = []
@@ -294,6 +312,8 @@ class CandidateIndex:
                             row_acr_id.append(-1)
                         row_legal_id.append(self.legal_ids.setdefault(form.legal[0], len(self.legal_ids))
                                             if form.legal else -1)
+                        nsig = number_signature(form)
+                        row_num_id.append(self.num_ids.setdefault(nsig, len(self.num_ids)) if nsig else -1)
                         sorted_s.append(" ".join(sorted(form.tokens)))
                         joined_s.append("".join(form.tokens))
                         skels = [skeleton(t) for t in form.tokens]
@@ -326,6 +346,7 @@ class CandidateIndex:
         self.row_weak = self.row_prop == WEAK_ALIAS
         self.row_abjad = np.frombuffer(row_abjad, dtype=np.int8).astype(bool)
         self.row_legal_id = np.frombuffer(row_legal_id, dtype=np.int32).copy()
+        self.row_num_id = np.frombuffer(row_num_id, dtype=np.int32).copy()
         self.row_acr_id = np.frombuffer(row_acr_id, dtype=np.int32).copy()
         self.tok_ids = np.frombuffer(tok_ids, dtype=np.int32).copy()
         self.tok_ptr = np.frombuffer(tok_ptr, dtype=np.int64).copy()
@@ -382,6 +403,19 @@ class CandidateIndex:
         self.ftq_ptr = np.concatenate([[0], np.cumsum(kept_per)]).astype(np.int64)
         indptr = np.searchsorted(rows, np.arange(n + 1)).astype(np.int64)
         norms = np.sqrt(np.add.reduceat(data * data, indptr[:-1])) + 1e-9 if n else np.zeros(0, np.float32)
+        # A query in Arabic or Hebrew script has only consonant-skeleton features (`token_features`), so
+        # against a Latin name normalised over all its features it could reach a fraction of the
+        # similarity that a listed name in the same script reaches: the few listed Arabic-script aliases
+        # would crowd the Latin names out of the candidates. Such queries are compared with the
+        # skeleton part of each name, normalised on its own (`skel_boost` = full norm / skeleton norm).
+        skel_col = np.zeros(n_cols, dtype=bool)
+        for key_, c in space.cols.items():
+            if key_[:1] in ("s", "k"):
+                skel_col[c] = True
+        sk = np.where(skel_col[cols], data, 0.0)
+        skel_norms = np.sqrt(np.add.reduceat(sk * sk, indptr[:-1])) + 1e-9 if n else np.zeros(0, np.float32)
+        del sk
+        self.skel_boost = (norms / skel_norms).astype(np.float32)
         data /= np.repeat(norms, np.diff(indptr)).astype(np.float32)
         mat = sp.csr_matrix((data, cols, indptr), shape=(n, n_cols))
         del data, cols, rows
@@ -566,6 +600,10 @@ class CandidateIndex:
         nb = len(forms_batch)
         sims = (self.query_matrix(forms_batch) @ self.matrix_t).tocsr()
         counts = np.diff(sims.indptr)
+        abjad_q = np.fromiter((bool(f) and all(x.abjad for x in f) for f in forms_batch), dtype=bool, count=nb)
+        if abjad_q.any():
+            on = np.repeat(abjad_q, counts)
+            sims.data[on] *= self.skel_boost[sims.indices[on]]
         big = np.flatnonzero(counts > n_names)
         data, ptr = sims.data, sims.indptr
         if len(big):

@@ -62,3 +62,28 @@ def split_legal_form(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[st
     if not name:
         return tuple(ctoks), ()
     return tuple(name), tuple(legal)
+
+
+@lru_cache(maxsize=1)
+def _script_forms() -> tuple[tuple[str, str], ...]:
+    text = resources.files("tradescreen.matching").joinpath("data").joinpath("legal_scripts.tsv")
+    rows = [ln.split("\t") for ln in text.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+    return tuple(sorted(((r[0], r[1].strip()) for r in rows), key=lambda r: len(r[0]), reverse=True))
+
+
+@lru_cache(maxsize=8192)
+def split_script_legal_form(name: str) -> tuple[str, tuple[str, ...]]:
+    """(name without its CJK/Hebrew legal form, the form's compare tokens): "沧澜远洋航运有限公司" ->
+    ("沧澜远洋航运", ("coltd",)). Those scripts join the form to the name, see `data/legal_scripts.tsv`.
+    A name that is nothing but the form is left alone."""
+    if name.isascii():
+        return name, ()
+    stripped = name.rstrip(" .)")
+    for form, token in _script_forms():
+        head = stripped[: -len(form)] if stripped.endswith(form) else None
+        if head is None and stripped.startswith(form):
+            head = stripped[len(form):]
+        if head is not None and head.strip():
+            return head.strip(), (token,)
+    return name, ()

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from tradescreen.matching import features as F
-from tradescreen.matching.index import PARTICLE_FACTOR, CandidateIndex, acronym, date_ints, normalise_identifier
+from tradescreen.matching.index import PARTICLE_FACTOR, CandidateIndex, acronym, date_ints, normalise_identifier, number_signature
 from tradescreen.matching.model import Query
 from tradescreen.matching.names import NameForm, particles
 from tradescreen.matching.text import phonetic, skeleton, stem
@@ -29,7 +29,8 @@ from tradescreen.matching.text import phonetic, skeleton, stem
 NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "matched_rarity", "unmatched_query",
                  "unmatched_listed", "sorted_similarity", "joined_similarity", "single_token", "weak_alias",
                  "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match",
-                 "in_order", "exact_name", "missed_rare_listed", "single_variant", "shortened_form", "rarest_listed_missed")
+                 "in_order", "exact_name", "missed_rare_listed", "single_variant", "shortened_form", "rarest_listed_missed",
+                 "number_mismatch")
 ENTITY_FEATURES = ("dob_exact", "dob_year", "dob_mismatch", "country_match", "country_mismatch",
                    "gender_mismatch", "identifier_match", "schema_mismatch")
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
@@ -93,7 +94,7 @@ OPERATING_THRESHOLD = 0.7
 
 #: Prior weights for features the dev split cannot teach (no dev query carries a gender or an identifier):
 #: `train.py` uses these where a feature never fires in the training rows.
-PRIOR_WEIGHTS = {"gender_mismatch": -1.5, "identifier_match": 6.0}
+PRIOR_WEIGHTS = {"gender_mismatch": -1.5, "identifier_match": 6.0, "number_mismatch": -2.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ class QueryTable:
     sorted_str: np.ndarray   # object arrays of whole-name strings
     joined_str: np.ndarray
     legal: np.ndarray        # (names x 4) legal-form ids, -9 padding
+    num_id: np.ndarray       # id of the name's numbers (`index.number_signature`): -1 none, -3 unlisted
     has_legal: np.ndarray
     acr_vid: np.ndarray      # vocabulary id of the name's acronym, or -2
     # per query token
@@ -175,6 +177,7 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
     srt: list[str] = []
     jnd: list[str] = []
     legal: list[list[int]] = []
+    num_id: list[int] = []
     acr_vid: list[int] = []
     keys: list[int] = []
     toks: list[str] = []
@@ -196,6 +199,8 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
             jnd.append("".join(fkeys))
             legal.append(([index.legal_ids.get(t, -3) for t in form.legal] + no_legal)[:4] if form.legal
                          else no_legal)
+            nsig = number_signature(form)
+            num_id.append(index.num_ids.get(nsig, -3) if nsig else -1)
             qa = acronym(form) if len(form.tokens) >= 3 else ""
             acr_vid.append(ids.get(qa, -2) if qa else -2)
             for key in fkeys:
@@ -229,7 +234,8 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
     return QueryTable(
         np.array(q_idx, dtype=np.int64), np.array(f_idx, dtype=np.int64), np.array(starts, dtype=np.int64),
         np.array(ntok, dtype=np.int64), np.array(abj, dtype=bool), np.array(srt, dtype=object),
-        np.array(jnd, dtype=object), legal_arr, (legal_arr != -9).any(axis=1), np.array(acr_vid, dtype=np.int64),
+        np.array(jnd, dtype=object), legal_arr, np.array(num_id, dtype=np.int32), (legal_arr != -9).any(axis=1),
+        np.array(acr_vid, dtype=np.int64),
         np.array(keys, dtype=np.int64), own.astype(np.float32), dflt.astype(np.float32),
         init, acr, np.array(key_str, dtype=object),
         key_phon, np.array([ord(k[0]) for k in key_str], dtype=np.int32),
@@ -466,6 +472,10 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     # are rarer-or-equal to it are not ("Emirates Trading" vs "EMIRATES HERMES GENERAL TRADING"): the
     # aligned words are the generic part of the name, weak evidence of the same party.
     nfe[:, 21] = (missed_rare > rarest + 1e-6) & ~index.ent_person[index.row_entity[p_row]] & ~abjad
+    # Both names carry numbers and they differ ("MARROWGATE LEASING 3" vs "6"): see `number_signature`.
+    rnum = index.row_num_id[p_row]
+    qnum = qt.num_id[p_qf]
+    nfe[:, 22] = (rnum >= 0) & (qnum != -1) & (qnum != rnum)
 
     # best pair per slot (pairs of a slot are contiguous)
     sel = selection_score(nfe)

@@ -19,7 +19,7 @@ from tradescreen.matching.calibration import Calibration, default_calibration
 from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
 from tradescreen.matching.model import NAME_PROPS, Feature, Match, Query
-from tradescreen.matching.names import NameForm, analyse
+from tradescreen.matching.names import NameForm, analyse, resegment
 from tradescreen.matching.text import phonetic, skeleton, stem
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
@@ -86,13 +86,17 @@ class Screener:
         return cls(_read_ftm(path))
 
     # -- analysis ---------------------------------------------------------------------------------
-    @staticmethod
-    def query_forms(query: Query) -> list[NameForm]:
+    def query_forms(self, query: Query) -> list[NameForm]:
+        """The query's names as analysed, each followed by its re-segmented variant where the listed
+        vocabulary cuts the words differently (`names.resegment`)."""
         forms: list[NameForm] = []
+        known = self.index.vocab.ids
         for name in query.names:
             for form in analyse(name, query.schema, True):
-                if form not in forms:
-                    forms.append(form)
+                variant = resegment(form, known, self.index.skeleton_set() if form.abjad else ())
+                for f in (form, variant):
+                    if f is not None and f not in forms:
+                        forms.append(f)
         return forms
 
     def candidates(self, queries: Sequence[Query]
@@ -251,7 +255,7 @@ class Screener:
         single.index.variant_idf = self.index.variant_idf
         single.index._build_scoring_arrays()
         q = Query(a.names, a.schema or b.schema, a.birth_dates, a.countries, a.gender, a.identifiers)
-        forms = self.query_forms(q)
+        forms = single.query_forms(q)
         if not forms or not single.index.n_rows:
             return Match("b", b.names[0] if b.names else "", ent.schema, [], 0.0, "", "", [])
         res = single._rank(q, forms, np.array([0], dtype=np.int32), 1, None, True)

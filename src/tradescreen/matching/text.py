@@ -14,9 +14,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 
 from anyascii import anyascii
 from rigour.text import metaphone
+
+from tradescreen.matching.burmese import romanize as romanize_burmese
 
 LATIN = "latin"
 ARABIC = "arabic"
@@ -26,6 +29,7 @@ GREEK = "greek"
 HAN = "han"
 HANGUL = "hangul"
 KANA = "kana"
+BURMESE = "burmese"
 OTHER = "other"
 
 #: Scripts written without (most) short vowels: their transliterations are compared by consonant skeleton.
@@ -48,6 +52,9 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
     (0x3130, 0x318F, HANGUL),
     (0xAC00, 0xD7AF, HANGUL),
     (0x3040, 0x30FF, KANA),
+    (0x1000, 0x109F, BURMESE),
+    (0xA9E0, 0xA9FF, BURMESE),
+    (0xAA60, 0xAA7F, BURMESE),
     (0x3400, 0x4DBF, HAN),
     (0x4E00, 0x9FFF, HAN),
     (0xF900, 0xFAFF, HAN),
@@ -81,7 +88,23 @@ def detect_script(text: str) -> str:
     return max(counts.items(), key=lambda kv: kv[1])[0]
 
 
+@lru_cache(maxsize=1)
+def _overrides() -> dict[str, str]:
+    """Per-letter corrections to anyascii (`data/translit_overrides.tsv`, reasons there)."""
+    text = resources.files("tradescreen.matching").joinpath("data").joinpath("translit_overrides.tsv")
+    rows = [ln.split("\t") for ln in text.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+    return {r[0]: r[1].strip() for r in rows}
+
+
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06FF])ال(?=[\u0600-\u06FF]{2,})")
+#: "الله" is one word (Allah), not the article before "له"; lists write it ALLAH/ULLAH.
+_ALLAH = re.compile(r"(?<![\u0600-\u06FF])الل[هة](?![\u0600-\u06FF])")
+#: "عبد" joined to the article ("عبدالجبار", usual in Persian and Pashto spelling) is two words.
+_ABD_JOINED = re.compile(r"(?<![\u0600-\u06FF])عبد(?=ال)")
+#: A word-initial ayin is written as the vowel that follows it ("عزيز" AZIZ, "عبد" ABD, "عمر" OMAR).
+_INITIAL_AYIN = re.compile(r"(?<![\u0600-\u06FF])ع")
+_BURMESE = re.compile(r"[\u1000-\u109F\uA9E0-\uA9FF\uAA60-\uAA7F]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
@@ -91,15 +114,24 @@ def translit(text: str) -> str:
     if text.isascii():
         return text
     # The Arabic article is written joined to its noun; lists write it apart ("AL-RAWI").
+    if _BURMESE.search(text):
+        # anyascii spells Burmese letter by letter ("rvhe"); names are written in the practical
+        # romanization, one syllable per word ("Shwe"): see `burmese`.
+        text = romanize_burmese(text)
     if "ال" in text:
+        text = _ALLAH.sub(" allah ", text)
+        text = _ABD_JOINED.sub("عبد ", text)
         text = _ARABIC_ARTICLE.sub("al ", text)
+    if "ع" in text:
+        text = _INITIAL_AYIN.sub("a", text)
     out: list[str] = []
+    overrides = _overrides()
     for ch in text:
         if ord(ch) < 0x80:
             out.append(ch)
             continue
         sc = char_script(ch)
-        conv = anyascii(ch)
+        conv = overrides.get(ch) or anyascii(ch)
         if sc in SYLLABIC and conv:
             out.append(" " + conv + " ")
         else:
@@ -119,7 +151,7 @@ def tokenize(text: str) -> tuple[str, ...]:
     return tuple(t for t in _NON_ALNUM.split(ascii_) if t)
 
 
-_DIGRAPHS = (("ph", "f"), ("ck", "k"), ("ou", "u"), ("ee", "i"), ("oo", "u"))
+_DIGRAPHS = (("ph", "f"), ("ck", "k"), ("ou", "u"), ("ee", "i"), ("oo", "u"), ("x", "ks"), ("tz", "ts"), ("dh", "z"))
 _SKELETON_MAP = str.maketrans({"q": "k", "c": "k", "p": "b", "v": "", "a": "", "e": "", "i": "", "o": "",
                                "u": "", "y": "", "w": ""})
 

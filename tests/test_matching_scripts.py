@@ -1,0 +1,99 @@
+"""Writing systems and word boundaries: Hebrew and Arabic letters read as lists spell them, legal forms
+joined to CJK/Hebrew names, abbreviations and Roman numerals, re-segmented words, numbered names, and
+Arabic-script queries reaching Latin listings. Names are real list spellings or clearly fictional."""
+
+from __future__ import annotations
+
+from tradescreen.entity import Entity
+from tradescreen.matching import Query, Screener
+from tradescreen.matching.legal_forms import split_script_legal_form
+from tradescreen.matching.names import analyse, resegment
+from tradescreen.matching.scorer import OPERATING_THRESHOLD
+from tradescreen.matching.text import skeleton, tokenize
+
+
+def skels(name: str) -> list[str]:
+    return [skeleton(t) for t in tokenize(name)]
+
+
+def test_hebrew_letters_read_hard_as_names_are_spelt() -> None:
+    # anyascii reads bet/pe soft ("rvl", "ksfrs"); names are written ARBEL, EXPRESS, SHALOM.
+    assert skels("ארבל אקספרס") == skels("ARBEL EXPRESS")
+    assert skels("שלום") == skels("SHALOM")
+
+
+def test_arabic_allah_ayin_alef_and_dh() -> None:
+    # "الله" is one word, not the article + "له"; a word-initial ayin is written as its vowel.
+    assert tokenize("نور الله") == ("nwr", "allah")
+    assert tokenize("عزيز")[0].startswith("a")
+    assert skels("عزيز") == skels("AZIZ")
+    # joined "abd" + article (Persian/Pashto spelling) is split like the separate spelling
+    assert tokenize("عبدالجبار")[:2] == ("abd", "al")
+    # zah is written Z on the lists (MAZLOOM, ZAWAHIRI); anyascii's "dh" must meet it in the skeleton
+    assert skels("مظلوم") == skels("MAZLOOM")
+
+
+def test_cjk_and_hebrew_legal_forms_are_lifted() -> None:
+    han = analyse("沧澜远洋航运有限公司", "Company")[0]
+    latin = analyse("Canglan Ocean Shipping Co., Ltd.", "Company")[0]
+    assert han.legal == latin.legal == ("ltd",)  # "Co., Ltd." is a limited company (`names.legal_family`)
+    assert "gong" not in han.tokens and "si" not in han.tokens
+    assert analyse("(주)대륜", "Company")[0].legal == ("ltd",)
+    assert analyse('אבני ברקת בע"מ', "Company")[0].legal == ("ltd",)
+    # a name that is nothing but the form stays a name
+    assert split_script_legal_form("有限公司") == ("有限公司", ())
+
+
+def test_abbreviations_and_roman_numerals() -> None:
+    short = analyse("Delancourt Bros. Mfg. Co.", "Company")[0]
+    full = analyse("Delancourt Brothers Manufacturing Co.", "Company")[0]
+    assert short.tokens == full.tokens
+    assert analyse("NAHSHOL III", "Vessel")[0].tokens == analyse("NAHSHOL 3", "Vessel")[0].tokens
+    # persons keep their words ("bros" is no abbreviation in a person's name)
+    assert "iii" in analyse("John Doe III", "Person")[0].tokens
+
+
+def test_resegment_joins_and_splits_on_listed_words() -> None:
+    form = analyse("Van der Bilt Corp", "Company", True)[0]
+    joined = resegment(form, {"vanderbilt"})
+    assert joined is not None and joined.tokens == ("vanderbilt",)
+    split = resegment(analyse("RamiMakhlouf", "Person", True)[0], {"rami", "makhlouf"})
+    assert split is not None and split.tokens == ("rami", "makhlouf")
+    assert resegment(analyse("Rami Makhlouf", "Person", True)[0], {"rami", "makhlouf"}) is None
+    # numbers are never glued to words
+    assert resegment(analyse("ALPHA 12", "Vessel", True)[0], {"alpha12"}) is None
+
+
+def _vessel(eid: str, name: str) -> Entity:
+    ent = Entity(id=eid, schema="Vessel")
+    ent.add("name", name)
+    return ent
+
+
+def test_different_numbers_score_lower() -> None:
+    fleet = [_vessel(f"v{i}", f"NORDIC PELICAN {i}") for i in (3, 4)] + [_vessel("x", "SOUTHERN STAR")]
+    screener = Screener.from_entities(fleet)
+    same = screener.match(Query(["NORDIC PELICAN 3"], "Vessel"), limit=3)
+    assert same[0].entity_id == "v3"
+    by_id = {m.entity_id: m for m in same}
+    assert by_id["v4"].score < by_id["v3"].score
+    assert any(f.name == "number_mismatch" for f in by_id["v4"].explanation)
+
+
+def test_arabic_query_reaches_latin_listing_among_arabic_script_names() -> None:
+    # Eighty fictional listed names in Arabic script share "عبد الله" with the query; the one listing
+    # written in Latin letters must still be among the candidates and come first.
+    given = ["سالم", "خالد", "ناصر", "فهد", "سعيد", "حمد", "راشد", "ماجد", "سلطان", "فيصل"]
+    family = ["الحربي", "الدوسري", "القحطاني", "الشمري", "العتيبي", "الغامدي", "الزهراني", "المطيري"]
+    ents = []
+    for i, (g, f) in enumerate((g, f) for g in given for f in family):
+        e = Entity(id=f"a{i}", schema="Person")
+        e.add("name", f"{g} عبد الله {f}")
+        ents.append(e)
+    target = Entity(id="target", schema="Person")
+    target.add("name", "KARIMI, Amir Abdullah")
+    screener = Screener.from_entities([*ents, target])
+    hits = screener.match(Query(["امیر عبد الله کریمی"], "Person"), limit=5)
+    assert hits and hits[0].entity_id == "target"
+    # "عبد الله" is joined by skeleton into one word that meets ABDULLAH: all three names align
+    assert hits[0].score >= OPERATING_THRESHOLD
