@@ -7,7 +7,7 @@ from __future__ import annotations
 from tradescreen.entity import Entity
 from tradescreen.matching import Query, Screener
 from tradescreen.matching.legal_forms import split_script_legal_form
-from tradescreen.matching.names import analyse, resegment
+from tradescreen.matching.names import analyse, is_patronymic, resegment
 from tradescreen.matching.scorer import OPERATING_THRESHOLD
 from tradescreen.matching.text import skeleton, tokenize
 
@@ -97,3 +97,44 @@ def test_arabic_query_reaches_latin_listing_among_arabic_script_names() -> None:
     assert hits and hits[0].entity_id == "target"
     # "عبد الله" is joined by skeleton into one word that meets ABDULLAH: all three names align
     assert hits[0].score >= OPERATING_THRESHOLD
+
+
+def test_number_words_and_patronymics() -> None:
+    assert analyse("FOURTEEN STAR SHIPPING", "Company")[0].tokens == analyse("14 STAR SHIPPING", "Company")[0].tokens
+    assert is_patronymic("aleksandrovich") and is_patronymic("sergeyevna") and is_patronymic("ivanovych")
+    assert not is_patronymic("ivanov") and not is_patronymic("rich")
+
+
+def _person(eid: str, name: str) -> Entity:
+    ent = Entity(id=eid, schema="Person")
+    ent.add("name", name)
+    return ent
+
+
+def test_missing_patronymic_costs_less_than_a_missing_name() -> None:
+    # Fictional: one entry without patronymic; the query adds one (lists do both) or adds another surname.
+    listed = [_person("p", "HRYTSENKO, Oleksandr"), _person("x", "KOVALCHUK, Petro"), _person("y", "MOROZ, Ivan")]
+    screener = Screener.from_entities(listed)
+    with_patronymic = screener.match(Query(["HRYTSENKO, Oleksandr Mykolayovych"], "Person"), limit=1)
+    with_other_name = screener.match(Query(["HRYTSENKO, Oleksandr Tymoshuk"], "Person"), limit=1)
+    assert with_patronymic[0].entity_id == "p"
+    assert with_patronymic[0].score > with_other_name[0].score
+
+
+def test_vessel_name_inside_a_longer_name_is_another_ship() -> None:
+    fleet = [_vessel("f", "FOREST"), _vessel("o", "OCEAN PEARL"), _vessel("s", "SILVER SWAN")]
+    screener = Screener.from_entities(fleet)
+    longer = screener.match(Query(["KN FOREST"], "Vessel"), limit=1)[0]
+    assert longer.entity_id == "f"
+    evidence = {f.name: f for f in longer.explanation}
+    assert "object_extra_words" in evidence and evidence["object_extra_words"].weight < 0
+    assert longer.score < screener.match(Query(["FOREST"], "Vessel"), limit=1)[0].score
+
+
+def test_arabic_script_names_rejoin_only_on_compound_parts() -> None:
+    form = analyse("نور الله", "Person", True)[0]
+    joined = resegment(form, set(), {skeleton("nurullah")})
+    assert joined is not None and len(joined.tokens) == 1
+    # two ordinary words whose joined skeleton happens to be listed stay apart
+    plain = analyse("سهل قصير", "Person", True)[0]
+    assert resegment(plain, set(), {skeleton("".join(plain.tokens))}) is None

@@ -83,6 +83,8 @@ NAME_FEATURE_DOCS: dict[str, str] = {
     "unmatched_listed": "Rarity mass of listed-name tokens with no counterpart in the query.",
     "sorted_similarity": "Edit similarity of the two names with tokens sorted (order-free, typo-tolerant).",
     "joined_similarity": "Edit similarity with spaces removed: catches merged or split words.",
+    "object_extra_words": "A vessel's or aircraft's whole listed name inside a longer query name: ships are "
+                          "named by whole names, an extra word usually means another ship.",
     "number_mismatch": "Both names carry numbers and they differ: vessels of one fleet or funds of one "
                        "series, not the same party.",
     "single_token": "The query name is one token: little evidence whatever it matches.",

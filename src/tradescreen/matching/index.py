@@ -19,12 +19,14 @@ import scipy.sparse as sp
 
 from tradescreen.entity import Entity
 from tradescreen.matching.model import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
-from tradescreen.matching.names import NameForm, analyse, particles
+from tradescreen.matching.names import OBJECT_SCHEMATA, NameForm, analyse, is_patronymic, particles
 from tradescreen.matching.text import detect_script, phonetic, skeleton, stem
 
 #: Retrieval feature weights relative to an exact token (tuned for recall, not per query).
 W_TOKEN, W_SKEL, W_PHON, W_GRAM = 1.0, 0.6, 0.5, 0.35
 PARTICLE_FACTOR = 0.25
+#: Rarity weight factor of a patronymic (`names.is_patronymic`): present in one entry, absent in another.
+PATRONYMIC_FACTOR = 0.4
 #: Query features on more than this share of listed names are not looked up (see `_columns`).
 COMMON_FEATURE_SHARE = 0.02
 #: Share of listed names a token may appear on and still make a name distinctive (exact-name rule).
@@ -78,7 +80,8 @@ class Vocabulary:
         df = np.asarray(df, dtype=np.float64)
         idf = np.log((n_names + 1) / (df + 1)) + 1.0
         self.max_idf = float(math.log(n_names + 1) + 1.0)
-        factor = np.array([PARTICLE_FACTOR if t in parts else 1.0 for t in self.tokens])
+        factor = np.array([PARTICLE_FACTOR if t in parts else PATRONYMIC_FACTOR if is_patronymic(t) else 1.0
+                           for t in self.tokens])
         self.idf = (idf * factor).astype(np.float32)
         self.tokens_arr = np.array(self.tokens, dtype=object)
         self.skel = np.array([skeleton(t) for t in self.tokens], dtype=object)
@@ -103,7 +106,8 @@ class Vocabulary:
         tid = self.ids.get(token)
         if tid is not None:
             return float(self.idf[tid])
-        return self.max_idf * (PARTICLE_FACTOR if token in particles() else 1.0)
+        return self.max_idf * (PARTICLE_FACTOR if token in particles() else
+                               PATRONYMIC_FACTOR if is_patronymic(token) else 1.0)
 
 
 class FeatureSpace:
@@ -351,6 +355,7 @@ class CandidateIndex:
         self.tok_ids = np.frombuffer(tok_ids, dtype=np.int32).copy()
         self.tok_ptr = np.frombuffer(tok_ptr, dtype=np.int64).copy()
         self.ent_person = np.array(ent_person, dtype=bool)
+        self.ent_object = np.array([sch in OBJECT_SCHEMATA for sch in self.ent_schema], dtype=bool)
         # Whole-name strings for order-free and merge-tolerant edit similarity (Latin and skeleton forms).
         self.row_sorted = np.array(sorted_s, dtype=object)
         self.row_joined = np.array(joined_s, dtype=object)

@@ -57,20 +57,38 @@ def legal_family(legal: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def number_words() -> dict[str, str]:
+    """English number words and their digits (`data/number_words.tsv`)."""
+    return dict(tuple(ln.split("\t")[:2]) for ln in _data_lines("number_words.tsv"))  # type: ignore[misc]
+
+
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10",
           "xi": "11", "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17",
           "xviii": "18", "xix": "19", "xx": "20"}
 
 
 def expand_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """Organisation and vessel tokens in one spelling: abbreviations written out ("bros" -> "brothers")
-    and Roman numerals after the first word as digits ("NAHSHOL III" = "NAHSHOL 3"), because documents
-    and lists number vessels and fund series either way."""
+    """Organisation and vessel tokens in one spelling: abbreviations written out ("bros" -> "brothers"),
+    number words as digits ("fourteen" -> "14") and Roman numerals after the first word as digits
+    ("NAHSHOL III" = "NAHSHOL 3"), because documents and lists number vessels and fund series either way."""
     table = abbreviations()
-    out = [table.get(t, t) for t in tokens]
+    numbers = number_words()
+    out = [numbers.get(t) or table.get(t, t) for t in tokens]
     for i in range(1, len(out)):
         out[i] = _ROMAN.get(out[i], out[i])
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _patronymic_endings() -> tuple[str, ...]:
+    return tuple(ln.strip() for ln in _data_lines("patronymic_endings.txt"))
+
+
+@lru_cache(maxsize=65536)
+def is_patronymic(token: str) -> bool:
+    """An East Slavic patronymic ("aleksandrovich", "sergeyevna"): see `data/patronymic_endings.txt`."""
+    return len(token) >= 7 and token.isalpha() and token.endswith(_patronymic_endings())
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +136,12 @@ MIN_JOINED = 5
 MIN_PART = 3
 
 
+@lru_cache(maxsize=1)
+def compound_parts() -> frozenset[str]:
+    """Parts of Arabic compound names (`data/compound_parts.txt`): where an Arabic-script name may re-join."""
+    return frozenset(ln.strip() for ln in _data_lines("compound_parts.txt"))
+
+
 class _SkeletonView:
     """Membership by consonant skeleton: `resegment` on abjad-script names."""
 
@@ -139,8 +163,8 @@ def resegment(form: NameForm, known: Container[str], known_skeletons: Container[
     whose concatenation is a known listed token are joined (longest run first), and a long unknown token
     that splits into two known tokens is split. `known` is the listed vocabulary; the variant is an extra
     form of the query, so the original spelling still competes. A name in Arabic or Hebrew script is
-    joined where the consonant skeleton of the run is a listed token's (`known_skeletons`): "عبد الله"
-    ("abd allah") meets ABDULLAH as one word.
+    joined where the consonant skeleton of the run is a listed token's (`known_skeletons`) and the run
+    holds a compound-name part (`compound_parts`): "عبد الله" ("abd allah") meets ABDULLAH as one word.
     """
     toks = form.tokens
     if form.abjad:
@@ -151,8 +175,10 @@ def resegment(form: NameForm, known: Container[str], known_skeletons: Container[
     while i < len(toks):
         for n in (4, 3, 2):
             if i + n <= len(toks):
-                joined = "".join(toks[i:i + n])
-                if len(joined) >= MIN_JOINED and joined in known and not any(t.isdigit() for t in toks[i:i + n]):
+                run = toks[i:i + n]
+                joined = "".join(run)
+                if (len(joined) >= MIN_JOINED and joined in known and not any(t.isdigit() for t in run)
+                        and (not form.abjad or not compound_parts().isdisjoint(run))):
                     out.append(joined)
                     i += n
                     changed = True

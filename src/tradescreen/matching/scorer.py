@@ -21,16 +21,24 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from tradescreen.matching import features as F
-from tradescreen.matching.index import PARTICLE_FACTOR, CandidateIndex, acronym, date_ints, normalise_identifier, number_signature
+from tradescreen.matching.index import (
+    PARTICLE_FACTOR,
+    PATRONYMIC_FACTOR,
+    CandidateIndex,
+    acronym,
+    date_ints,
+    normalise_identifier,
+    number_signature,
+)
 from tradescreen.matching.model import Query
-from tradescreen.matching.names import NameForm, particles
+from tradescreen.matching.names import NameForm, is_patronymic, particles
 from tradescreen.matching.text import phonetic, skeleton, stem
 
 NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "matched_rarity", "unmatched_query",
                  "unmatched_listed", "sorted_similarity", "joined_similarity", "single_token", "weak_alias",
                  "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match",
                  "in_order", "exact_name", "missed_rare_listed", "single_variant", "shortened_form", "rarest_listed_missed",
-                 "number_mismatch")
+                 "number_mismatch", "object_extra_words")
 ENTITY_FEATURES = ("dob_exact", "dob_year", "dob_mismatch", "country_match", "country_mismatch",
                    "gender_mismatch", "identifier_match", "schema_mismatch")
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
@@ -216,7 +224,8 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
     known = tid >= 0
     own = np.where(known & ~np.array(tok_abj, dtype=bool), vocab.idf[np.maximum(tid, 0)], -1.0)
     is_part = np.fromiter(map(parts.__contains__, toks), dtype=bool, count=n_tok)
-    dflt = vocab.max_idf * np.where(is_part, PARTICLE_FACTOR, 0.8)
+    is_patr = np.fromiter(map(is_patronymic, toks), dtype=bool, count=n_tok)
+    dflt = vocab.max_idf * np.where(is_part, PARTICLE_FACTOR, np.where(is_patr, 0.8 * PATRONYMIC_FACTOR, 0.8))
     init = np.fromiter((len(t) == 1 and t.isalpha() for t in toks), dtype=bool, count=n_tok)
     acr = np.fromiter(map(index.acr_ids.get, toks, [-2] * n_tok), dtype=np.int64, count=n_tok)
     # Phonetic key ids of the compared strings: listed tokens have theirs in the vocabulary already.
@@ -476,6 +485,9 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     rnum = index.row_num_id[p_row]
     qnum = qt.num_id[p_qf]
     nfe[:, 22] = (rnum >= 0) & (qnum != -1) & (qnum != rnum)
+    # A vessel's or aircraft's listed name wholly inside a longer query name ("KN FOREST" vs FOREST,
+    # "SEA NEPTUNE" vs NEPTUNE): ships are named by whole names, an extra word is usually another ship.
+    nfe[:, 23] = index.ent_object[index.row_entity[p_row]] * np.minimum(nfe[:, 4], 2.0) * (ncov > 0.999)
 
     # best pair per slot (pairs of a slot are contiguous)
     sel = selection_score(nfe)
