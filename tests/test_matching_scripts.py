@@ -7,7 +7,7 @@ from __future__ import annotations
 from tradescreen.entity import Entity
 from tradescreen.matching import Query, Screener
 from tradescreen.matching.legal_forms import split_script_legal_form
-from tradescreen.matching.names import analyse, is_patronymic, resegment
+from tradescreen.matching.names import analyse, is_patronymic, renumber, resegment
 from tradescreen.matching.scorer import OPERATING_THRESHOLD
 from tradescreen.matching.text import skeleton, tokenize
 
@@ -100,7 +100,12 @@ def test_arabic_query_reaches_latin_listing_among_arabic_script_names() -> None:
 
 
 def test_number_words_and_patronymics() -> None:
-    assert analyse("FOURTEEN STAR SHIPPING", "Company")[0].tokens == analyse("14 STAR SHIPPING", "Company")[0].tokens
+    words, digits = analyse("FOURTEEN STAR SHIPPING", "Company")[0], analyse("14 STAR SHIPPING", "Company")[0]
+    assert words.tokens != digits.tokens  # "FIVE STAR" is a name: both spellings stay as written ...
+    as_digits, as_words = renumber(words), renumber(digits)
+    assert as_digits is not None and as_digits.tokens == digits.tokens  # ... and each gets the other as a variant
+    assert as_words is not None and as_words.tokens == words.tokens
+    assert renumber(analyse("STAR SHIPPING", "Company")[0]) is None
     assert is_patronymic("aleksandrovich") and is_patronymic("sergeyevna") and is_patronymic("ivanovych")
     assert not is_patronymic("ivanov") and not is_patronymic("rich")
 
@@ -138,3 +143,14 @@ def test_arabic_script_names_rejoin_only_on_compound_parts() -> None:
     # two ordinary words whose joined skeleton happens to be listed stay apart
     plain = analyse("سهل قصير", "Person", True)[0]
     assert resegment(plain, set(), {skeleton("".join(plain.tokens))}) is None
+
+
+def test_numbered_name_meets_its_spelt_out_listing() -> None:
+    listed = [Entity(id="c", schema="Company"), Entity(id="d", schema="Company")]
+    listed[0].add("name", "FOURTEEN HARBOUR LOGISTICS")
+    listed[1].add("name", "FIVE STAR MARINE SERVICES")
+    screener = Screener.from_entities(listed)
+    hit = screener.match(Query(["14 HARBOUR LOGISTICS"], "Company"), limit=1)[0]
+    assert hit.entity_id == "c" and hit.score >= OPERATING_THRESHOLD
+    # "FIVE" stays a word of the listed name (it is not turned into a number that weighs nothing)
+    assert "five" in screener.index.vocab.ids and "5" not in screener.index.vocab.ids

@@ -69,12 +69,11 @@ _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "vi
 
 
 def expand_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """Organisation and vessel tokens in one spelling: abbreviations written out ("bros" -> "brothers"),
-    number words as digits ("fourteen" -> "14") and Roman numerals after the first word as digits
-    ("NAHSHOL III" = "NAHSHOL 3"), because documents and lists number vessels and fund series either way."""
+    """Organisation and vessel tokens in one spelling: abbreviations written out ("bros" -> "brothers")
+    and Roman numerals after the first word as digits ("NAHSHOL III" = "NAHSHOL 3"), because documents and
+    lists number vessels and fund series either way."""
     table = abbreviations()
-    numbers = number_words()
-    out = [numbers.get(t) or table.get(t, t) for t in tokens]
+    out = [table.get(t, t) for t in tokens]
     for i in range(1, len(out)):
         out[i] = _ROMAN.get(out[i], out[i])
     return tuple(out)
@@ -197,3 +196,18 @@ def resegment(form: NameForm, known: Container[str], known_skeletons: Container[
                 out.append(tok)
             i += 1
     return replace(form, tokens=tuple(out)) if changed else None
+
+
+def renumber(form: NameForm) -> NameForm | None:
+    """The organisation or vessel name with its numbers written the other way, or None: number words as
+    digits ("FOURTEEN STAR SHIPPING" -> "14 star shipping"), else digits as words ("14" -> "fourteen").
+
+    An extra query form, not a rewrite of every name: "FIVE STAR" is usually a name, and as "5 STAR" its
+    first word would weigh as little as a vessel's number."""
+    words = number_words()
+    if any(t in words for t in form.tokens):
+        return replace(form, tokens=tuple(words.get(t, t) for t in form.tokens))
+    digits = {v: k for k, v in words.items()}
+    if any(t in digits for t in form.tokens):
+        return replace(form, tokens=tuple(digits.get(t, t) for t in form.tokens))
+    return None

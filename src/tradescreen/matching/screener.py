@@ -19,7 +19,7 @@ from tradescreen.matching.calibration import Calibration, default_calibration
 from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
 from tradescreen.matching.model import NAME_PROPS, Feature, Match, Query
-from tradescreen.matching.names import NameForm, analyse, resegment
+from tradescreen.matching.names import PERSON, NameForm, analyse, renumber, resegment
 from tradescreen.matching.text import phonetic, skeleton, stem
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
@@ -88,13 +88,15 @@ class Screener:
     # -- analysis ---------------------------------------------------------------------------------
     def query_forms(self, query: Query) -> list[NameForm]:
         """The query's names as analysed, each followed by its re-segmented variant where the listed
-        vocabulary cuts the words differently (`names.resegment`)."""
+        vocabulary cuts the words differently (`names.resegment`) and, for organisations and vessels, its
+        numbers written the other way (`names.renumber`)."""
         forms: list[NameForm] = []
         known = self.index.vocab.ids
         for name in query.names:
             for form in analyse(name, query.schema, True):
                 variant = resegment(form, known, self.index.skeleton_set() if form.abjad else ())
-                for f in (form, variant):
+                numbered = renumber(form) if query.schema != PERSON else None
+                for f in (form, variant, numbered):
                     if f is not None and f not in forms:
                         forms.append(f)
         return forms
