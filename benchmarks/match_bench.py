@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tradescreen.entity import Entity
-from tradescreen.matching import cache, legal_forms, names, protocol, text
+from tradescreen.matching import burmese, cache, legal_forms, names, protocol, text
 from tradescreen.matching.model import Query
 from tradescreen.matching.scorer import OPERATING_THRESHOLD
 from tradescreen.matching.screener import Screener
@@ -41,7 +41,8 @@ from tradescreen.matching.screener import Screener
 
 def clear_name_caches(screener: Screener) -> None:
     """Forget every name analysed so far (query side), so a timed pass pays for its own analysis."""
-    for fn in (names.analyse, text.tokenize, text.translit, text.detect_script, legal_forms.split_legal_form):
+    for fn in (names.analyse, names.is_patronymic, text.tokenize, text.translit, text.detect_script,
+               legal_forms.split_legal_form, legal_forms.split_script_legal_form, burmese.romanize):
         fn.cache_clear()
     screener.index._tok_cache.clear()
 
@@ -153,6 +154,9 @@ def logic_v2(screener: Screener, sample: list[Query], corpus: dict[str, Entity])
     from followthemoney import model as ftm_model
 
     algo = get_algorithm("logic-v2")
+    if algo is None:
+        print("\nlogic-v2: not in this nomenklatura version; no speed ratio")
+        return None
     config = ScoringConfig.defaults()
     _, cands, _ = screener.candidates(sample)
     proxies = []

@@ -97,3 +97,14 @@ def test_single_generic_token_is_not_lifted(sdn: Screener) -> None:
     _, score, hits = top(sdn, "Globals", "Company")
     assert score < OPERATING_THRESHOLD, [(h.caption, h.score) for h in hits]
     assert not any(f.name == "variant_name_rule" for h in hits for f in h.explanation)
+
+
+@needs_lists
+def test_number_word_in_a_name_is_a_word(sdn: Screener) -> None:
+    # MYANMA FIVE STAR LINE is listed with the weak alias FIVE STAR SHIPPING COMPANY; "FIVE" is part of
+    # the name, so an ordinary "Star Shipping Company" on a document does not raise it ...
+    _, _, hits = top(sdn, "Star Shipping Company", "Company")
+    assert not [h for h in hits if "FIVE STAR" in h.caption.upper() and h.score >= OPERATING_THRESHOLD]
+    # ... while the listed name itself, with its number word as digits, is found
+    caption, score, _ = top(sdn, "Myanma 5 Star Line", "Company")
+    assert "FIVE STAR" in caption.upper() and score >= OPERATING_THRESHOLD
