@@ -154,3 +154,26 @@ def test_numbered_name_meets_its_spelt_out_listing() -> None:
     assert hit.entity_id == "c" and hit.score >= OPERATING_THRESHOLD
     # "FIVE" stays a word of the listed name (it is not turned into a number that weighs nothing)
     assert "five" in screener.index.vocab.ids and "5" not in screener.index.vocab.ids
+
+
+def test_translated_company_words_and_given_name_forms_align() -> None:
+    ents = [Entity(id="z", schema="Company"), _person("p", "HRYTSENKO, Oleksandr"), _vessel("v", "ZARYA")]
+    ents[0].add("name", "ZARYA SHIPPING COMPANY")
+    screener = Screener.from_entities(ents)
+    hit = screener.match(Query(["ZARYA SUDOKHODNAYA KOMPANIYA"], "Company"), limit=1)[0]
+    assert hit.entity_id == "z"
+    alignment = hit.explanation[0].detail
+    assert "sudokhodnaya~shipping" in alignment and "kompaniya~company" in alignment
+    person = screener.match(Query(["HRYTSENKO, Aleksandr"], "Person"), limit=1)[0]
+    assert person.entity_id == "p" and "aleksandr~oleksandr" in person.explanation[0].detail
+    assert person.score >= OPERATING_THRESHOLD
+
+
+def test_equivalents_table_is_consistent() -> None:
+    from tradescreen.matching.names import equivalent_groups
+
+    groups = equivalent_groups()
+    assert groups["ekonomika"] == groups["economy"] != groups["today"]
+    assert groups["oleksandr"] == groups["aleksandr"]
+    # no single Chinese syllable: one syllable is many words
+    assert not {"xin", "xi", "jin", "dong", "nan", "bei"} & set(groups)

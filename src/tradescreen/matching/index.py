@@ -19,7 +19,14 @@ import scipy.sparse as sp
 
 from tradescreen.entity import Entity
 from tradescreen.matching.model import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
-from tradescreen.matching.names import OBJECT_SCHEMATA, NameForm, analyse, is_patronymic, particles
+from tradescreen.matching.names import (
+    OBJECT_SCHEMATA,
+    NameForm,
+    analyse,
+    equivalent_groups,
+    is_patronymic,
+    particles,
+)
 from tradescreen.matching.text import detect_script, phonetic, skeleton, stem
 
 #: Retrieval feature weights relative to an exact token (tuned for recall, not per query).
@@ -94,6 +101,9 @@ class Vocabulary:
             if p:
                 self.phon_ids.setdefault(p, len(self.phon_ids))
         self.phon_id = np.array([self.phon_ids[p] if p else -1 for p in phon], dtype=np.int32)
+        # Equivalence-line ids (`names.equivalent_groups`: translations, given-name forms), -1 for none.
+        groups = equivalent_groups()
+        self.eq_id = np.array([groups.get(t, -1) for t in self.tokens], dtype=np.int32)
         # Stems as integers (`text.stem`): word forms of one word ("airlines"/"air") share an id.
         self.stem_ids: dict[str, int] = {}
         self.stem_id = np.array([self.stem_ids.setdefault(stem(t), len(self.stem_ids)) for t in self.tokens],
@@ -139,6 +149,10 @@ def token_features(token: str, abjad: bool) -> dict[str, float]:
             feats["k" + g] = W_GRAM * f
     else:
         feats["t" + token] = W_TOKEN * f
+        gid = equivalent_groups().get(token)
+        if gid is not None:
+            # a translation or another form of the word retrieves it too ("ekonomika" ~ "economy")
+            feats["e" + str(gid)] = W_TOKEN * f
         feats.setdefault("p" + phonetic(token), W_PHON * f)
         for g in trigrams(token):
             feats["g" + g] = W_GRAM * f

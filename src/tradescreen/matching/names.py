@@ -91,6 +91,19 @@ def is_patronymic(token: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def equivalent_groups() -> dict[str, int]:
+    """Word -> id of its line in `data/equivalents.tsv` (translations of organisation words, one given name
+    in several languages). A word on two lines is a data error: it would make unrelated words meet."""
+    groups: dict[str, int] = {}
+    for gid, line in enumerate(_data_lines("equivalents.tsv")):
+        label, _, words = line.partition("\t")
+        for word in words.split():
+            if groups.setdefault(word, gid) != gid:
+                raise ValueError(f"equivalents.tsv: {word!r} is on two lines ({label})")
+    return groups
+
+
+@lru_cache(maxsize=1)
 def particles() -> frozenset[str]:
     text = resources.files("tradescreen.matching").joinpath("data").joinpath("particles.txt")
     lines = text.read_text(encoding="utf-8").splitlines()

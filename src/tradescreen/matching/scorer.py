@@ -31,7 +31,7 @@ from tradescreen.matching.index import (
     number_signature,
 )
 from tradescreen.matching.model import Query
-from tradescreen.matching.names import NameForm, is_patronymic, particles
+from tradescreen.matching.names import NameForm, equivalent_groups, is_patronymic, particles
 from tradescreen.matching.text import phonetic, skeleton, stem
 
 NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "matched_rarity", "unmatched_query",
@@ -70,6 +70,8 @@ PHONETIC_SIM = 0.85
 #: Similarity credited to two word forms of one word (same `text.stem`: "airlines"/"air",
 #: "trading"/"trade", "industries"/"industry"): aligned, but below an exact match.
 STEM_SIM = 0.8
+#: Similarity of two words on one line of `data/equivalents.tsv` (a translation, a given name's other form).
+EQUIV_SIM = 0.85
 #: Fuzzy (edit) similarity under which an alignment needs a distinctive listed token (`token_similarity`).
 LOOSE_SIM = 0.8
 #: Token similarity that counts as the same word for `shortened_form` (spelling noise aside).
@@ -167,6 +169,7 @@ class QueryTable:
     # per distinct compared string
     key_str: np.ndarray
     key_phon: np.ndarray
+    key_eq: np.ndarray       # equivalence-line id (`names.equivalent_groups`) of the compared string, or -2
     key_first: np.ndarray
     key_initial: np.ndarray
     key_len: np.ndarray
@@ -236,6 +239,11 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
     for k in np.flatnonzero(ktid < 0).tolist():
         key_phon[k] = vocab.phon_ids.get(phonetic(key_str[k]), -2)
     key_phon[key_len < 4] = -2
+    groups = equivalent_groups()
+    key_eq = np.where(ktid >= 0, vocab.eq_id[np.maximum(ktid, 0)], -1).astype(np.int32)
+    for k in np.flatnonzero(ktid < 0).tolist():
+        key_eq[k] = groups.get(key_str[k], -1)
+    key_eq[key_eq < 0] = -2
     key_stem = np.where(ktid >= 0, vocab.stem_id[np.maximum(ktid, 0)], -2).astype(np.int32)
     for k in np.flatnonzero(ktid < 0).tolist():
         key_stem[k] = vocab.stem_ids.get(stem(key_str[k]), -2)
@@ -247,7 +255,7 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
         np.array(acr_vid, dtype=np.int64),
         np.array(keys, dtype=np.int64), own.astype(np.float32), dflt.astype(np.float32),
         init, acr, np.array(key_str, dtype=object),
-        key_phon, np.array([ord(k[0]) for k in key_str], dtype=np.int32),
+        key_phon, key_eq, np.array([ord(k[0]) for k in key_str], dtype=np.int32),
         np.array([len(k) == 1 and k.isalpha() for k in key_str], dtype=bool), key_len, key_stem)
 
 
@@ -275,6 +283,9 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
     sim = np.where((sim < LOOSE_SIM) & ~abjad & (vocab.idf[uc] < index.variant_idf), 0.0, sim).astype(np.float32)
     same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad
     sim = np.where(same_phon, np.maximum(sim, PHONETIC_SIM), sim)
+    # translations and other-language forms of one word or given name (`data/equivalents.tsv`)
+    same_eq = (qt.key_eq[uq] == vocab.eq_id[uc]) & ~abjad
+    sim = np.where(same_eq, np.maximum(sim, EQUIV_SIM), sim)
     # word forms of one word: same stem, both at least 3 letters (Latin only: skeletons have no endings)
     same_stem = (qt.key_stem[uq] == vocab.stem_id[uc]) & ~abjad & (l1 >= 3) & (vocab.length[uc] >= 3)
     sim = np.where(same_stem, np.maximum(sim, STEM_SIM), sim)

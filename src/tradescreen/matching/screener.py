@@ -19,7 +19,7 @@ from tradescreen.matching.calibration import Calibration, default_calibration
 from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
 from tradescreen.matching.model import NAME_PROPS, Feature, Match, Query
-from tradescreen.matching.names import PERSON, NameForm, analyse, renumber, resegment
+from tradescreen.matching.names import PERSON, NameForm, analyse, equivalent_groups, renumber, resegment
 from tradescreen.matching.text import phonetic, skeleton, stem
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
@@ -282,6 +282,7 @@ class Screener:
         features, each ordered by how much it moved the score. `weight` is the effective weight
         (contribution / value), so `Feature.contribution` is the feature's share of the log-odds."""
         contrib = self.contributions(feats)
+        groups = equivalent_groups()
         pairs = []
         for qt in qform.tokens:
             best, bt = 0.0, ""
@@ -296,6 +297,8 @@ class Screener:
                     s = max(s, S.PHONETIC_SIM)
                 if not qform.abjad and len(qt) >= 3 and len(lt) >= 3 and stem(qt) == stem(lt):
                     s = max(s, S.STEM_SIM)
+                if not qform.abjad and groups.get(qt, -1) == groups.get(lt, -2):
+                    s = max(s, S.EQUIV_SIM)
                 if s > best:
                     best, bt = s, lt
             if best >= S.TOKEN_FLOOR:
