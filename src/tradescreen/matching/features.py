@@ -61,13 +61,22 @@ def identifier_match(query: set[str], listed: frozenset[str]) -> tuple[float, st
     return 0.0, ""
 
 
+def party_kind(schema: str | None) -> int:
+    """0 unknown (LegalEntity, Thing, none), 1 organisation, 2 person, 3 vessel or aircraft."""
+    if not schema or schema in ("LegalEntity", "Thing"):
+        return 0
+    if schema == "Person":
+        return 2
+    if schema in ("Vessel", "Airplane"):
+        return 3
+    return 1
+
+
 def schema_mismatch(query: str | None, listed: str) -> tuple[float, str]:
-    """Type of party: a person query against a listed organisation or vessel (or the reverse)."""
-    if not query or query in ("LegalEntity", "Thing"):
-        return 0.0, ""
-    q_person = query == "Person"
-    l_person = listed == "Person"
-    if q_person != l_person:
+    """Kind of party: a person, an organisation and a vessel or aircraft are never one another (a company
+    on a document against a listed ship of a similar name, a person against a company)."""
+    q, li = party_kind(query), party_kind(listed)
+    if q and li and q != li:
         return 1.0, f"query is a {query}, listed party a {listed}"
     return 0.0, ""
 

@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from tradescreen.entity import Entity
 from tradescreen.matching.model import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
+from tradescreen.matching.features import party_kind
 from tradescreen.matching.names import (
     OBJECT_SCHEMATA,
     NameForm,
@@ -370,6 +371,7 @@ class CandidateIndex:
         self.tok_ptr = np.frombuffer(tok_ptr, dtype=np.int64).copy()
         self.ent_person = np.array(ent_person, dtype=bool)
         self.ent_object = np.array([sch in OBJECT_SCHEMATA for sch in self.ent_schema], dtype=bool)
+        self.ent_kind = np.array([party_kind(sch) for sch in self.ent_schema], dtype=np.int8)
         # Whole-name strings for order-free and merge-tolerant edit similarity (Latin and skeleton forms).
         self.row_sorted = np.array(sorted_s, dtype=object)
         self.row_joined = np.array(joined_s, dtype=object)

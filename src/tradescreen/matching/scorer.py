@@ -281,7 +281,9 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
     # Loose fuzzy alignments (LOOSE_SIM and under) only count on a distinctive listed token: two different
     # common words ("express"/"exporters" 0.75) are not a spelling variant of each other.
     sim = np.where((sim < LOOSE_SIM) & ~abjad & (vocab.idf[uc] < index.variant_idf), 0.0, sim).astype(np.float32)
-    same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad
+    # Same metaphone key: a spelling variant, when the words also start alike (metaphone drops vowels and
+    # merges c/k/g sounds, so "crouch" and "garcia" share a key without being one name).
+    same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad & (qt.key_first[uq] == vocab.first[uc])
     sim = np.where(same_phon, np.maximum(sim, PHONETIC_SIM), sim)
     # translations and other-language forms of one word or given name (`data/equivalents.tsv`)
     same_eq = (qt.key_eq[uq] == vocab.eq_id[uc]) & ~abjad
@@ -569,9 +571,9 @@ def entity_matrix_batch(index: CandidateIndex, queries: Sequence[Query], slot_qu
     out = np.zeros((n, len(ENTITY_FEATURES)), dtype=np.float32)
     nq = len(queries)
     # schema
-    q_kind = np.array([0 if not q.schema or q.schema in ("LegalEntity", "Thing") else 1 + (q.schema == "Person")
-                       for q in queries], dtype=np.int8)[slot_query]
-    out[:, 7] = (q_kind > 0) & (index.ent_person[slot_ent] != (q_kind == 2))
+    q_kind = np.array([F.party_kind(q.schema) for q in queries], dtype=np.int8)[slot_query]
+    l_kind = index.ent_kind[slot_ent]
+    out[:, 7] = (q_kind > 0) & (l_kind > 0) & (l_kind != q_kind)
     # country
     q_has_c = np.array([bool(q.countries) for q in queries])
     if q_has_c.any():

@@ -293,7 +293,8 @@ class Screener:
                     s = 0.0  # loose fuzzy alignment of a common listed word: none (`scorer.token_similarity`)
                 if len(qt) == 1 and lt[:1] == qt:
                     s = max(s, S.INITIAL_SIM)
-                elif not qform.abjad and len(qt) >= 4 and len(lt) >= 4 and phonetic(qt) == phonetic(lt):
+                elif (not qform.abjad and len(qt) >= 4 and len(lt) >= 4 and qt[0] == lt[0]
+                      and phonetic(qt) == phonetic(lt)):
                     s = max(s, S.PHONETIC_SIM)
                 if not qform.abjad and len(qt) >= 3 and len(lt) >= 3 and stem(qt) == stem(lt):
                     s = max(s, S.STEM_SIM)

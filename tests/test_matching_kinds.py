@@ -1,0 +1,44 @@
+"""Kinds of party and sound-alike words: a company on a document is not a listed ship of a similar name,
+and two names with one metaphone key are only a spelling variant when they also start alike."""
+
+from __future__ import annotations
+
+from tradescreen.entity import Entity
+from tradescreen.matching import Query, Screener
+from tradescreen.matching.features import party_kind, schema_mismatch
+from tradescreen.matching.scorer import OPERATING_THRESHOLD
+
+
+def test_party_kinds() -> None:
+    assert party_kind("Company") == party_kind("Organization") == 1
+    assert party_kind("Person") == 2
+    assert party_kind("Vessel") == party_kind("Airplane") == 3
+    assert party_kind("LegalEntity") == party_kind(None) == 0
+    assert schema_mismatch("Company", "Vessel")[0] == 1.0
+    assert schema_mismatch("Company", "Organization")[0] == 0.0
+    assert schema_mismatch("LegalEntity", "Vessel")[0] == 0.0  # unknown kind: no evidence either way
+
+
+def _ent(eid: str, schema: str, name: str) -> Entity:
+    ent = Entity(id=eid, schema=schema)
+    ent.add("name", name)
+    return ent
+
+
+def test_company_query_does_not_take_a_listed_ship() -> None:
+    # Fictional: a listed ship and a listed company with one word each, both near the query's word.
+    screener = Screener.from_entities([_ent("ship", "Vessel", "MERIDIAN"), _ent("co", "Company", "MERIDIAN")])
+    hits = {m.entity_id: m for m in screener.match(Query(["Meridian"], "Company"), limit=5)}
+    assert hits["co"].score > hits["ship"].score
+    assert any(f.name == "schema_mismatch" for f in hits["ship"].explanation)
+    as_vessel = {m.entity_id: m for m in screener.match(Query(["MERIDIAN"], "Vessel"), limit=5)}
+    assert as_vessel["ship"].score > as_vessel["co"].score
+
+
+def test_metaphone_key_needs_the_same_first_letter() -> None:
+    # "crouch" and "garcia" share a metaphone key (KRX); "crouch" and "krouch" are one name spelt twice.
+    listed = [_ent("g", "Person", "GARCIA, Edward"), _ent("k", "Person", "KROUCH, Edmund")]
+    screener = Screener.from_entities(listed)
+    hits = {m.entity_id: m for m in screener.match(Query(["Edward Crouch"], "Person"), limit=5)}
+    assert "g" not in hits or hits["g"].score < OPERATING_THRESHOLD
+    assert "crouch~garcia" not in (hits["g"].explanation[0].detail if "g" in hits else "")
