@@ -18,8 +18,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from tradescreen.entity import Entity
-from tradescreen.matching.model import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
 from tradescreen.matching.features import party_kind
+from tradescreen.matching.model import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
 from tradescreen.matching.names import (
     OBJECT_SCHEMATA,
     NameForm,
