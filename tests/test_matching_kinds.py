@@ -42,3 +42,18 @@ def test_metaphone_key_needs_the_same_first_letter() -> None:
     hits = {m.entity_id: m for m in screener.match(Query(["Edward Crouch"], "Person"), limit=5)}
     assert "g" not in hits or hits["g"].score < OPERATING_THRESHOLD
     assert "crouch~garcia" not in (hits["g"].explanation[0].detail if "g" in hits else "")
+
+
+def test_acronyms_have_no_spelling_variants() -> None:
+    from tradescreen.matching.text import acronym_like
+
+    assert acronym_like("msc") and acronym_like("ktj") and not acronym_like("msci") and not acronym_like("m")
+    # Fictional: an organisation listed with the acronym DKT; a document party "DKTI" is another name.
+    org = _ent("o", "Organization", "DARK KESTREL TRUST")
+    org.add("alias", "DKT")
+    screener = Screener.from_entities([org, _ent("x", "Company", "SILVER MERIDIAN")])
+    exact = screener.match(Query(["DKT"], "Organization"), limit=1)
+    near = screener.match(Query(["DKTI"], "Organization"), limit=1)
+    assert exact and exact[0].entity_id == "o"
+    assert not near or near[0].entity_id != "o" or near[0].score < exact[0].score / 2
+    assert not near or "dkti~dkt" not in near[0].explanation[0].detail

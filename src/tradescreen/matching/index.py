@@ -28,7 +28,7 @@ from tradescreen.matching.names import (
     is_patronymic,
     particles,
 )
-from tradescreen.matching.text import detect_script, phonetic, skeleton, stem
+from tradescreen.matching.text import acronym_like, detect_script, phonetic, skeleton, stem
 
 #: Retrieval feature weights relative to an exact token (tuned for recall, not per query).
 W_TOKEN, W_SKEL, W_PHON, W_GRAM = 1.0, 0.6, 0.5, 0.35
@@ -102,6 +102,7 @@ class Vocabulary:
             if p:
                 self.phon_ids.setdefault(p, len(self.phon_ids))
         self.phon_id = np.array([self.phon_ids[p] if p else -1 for p in phon], dtype=np.int32)
+        self.acronym_like = np.fromiter(map(acronym_like, self.tokens), dtype=bool, count=len(self.tokens))
         # Equivalence-line ids (`names.equivalent_groups`: translations, given-name forms), -1 for none.
         groups = equivalent_groups()
         self.eq_id = np.array([groups.get(t, -1) for t in self.tokens], dtype=np.int32)

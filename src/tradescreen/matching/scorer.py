@@ -32,13 +32,13 @@ from tradescreen.matching.index import (
 )
 from tradescreen.matching.model import Query
 from tradescreen.matching.names import NameForm, equivalent_groups, is_patronymic, particles
-from tradescreen.matching.text import phonetic, skeleton, stem
+from tradescreen.matching.text import acronym_like, phonetic, skeleton, stem
 
 NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "matched_rarity", "unmatched_query",
                  "unmatched_listed", "sorted_similarity", "joined_similarity", "single_token", "weak_alias",
                  "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match",
                  "in_order", "exact_name", "missed_rare_listed", "single_variant", "shortened_form", "rarest_listed_missed",
-                 "number_mismatch", "object_extra_words")
+                 "number_mismatch", "object_extra_words", "generic_only")
 ENTITY_FEATURES = ("dob_exact", "dob_year", "dob_mismatch", "country_match", "country_mismatch",
                    "gender_mismatch", "identifier_match", "schema_mismatch")
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
@@ -51,6 +51,8 @@ INTERACTIONS = (("coverage_product", "dob_exact"), ("coverage_product", "dob_mis
                 ("abjad_coverage", "abjad_coverage"), ("joined_similarity", "joined_similarity"),
                 ("weak_alias", "coverage_product"), ("rarest_match", "coverage_product"),
                 ("single_token", "rarest_match"))
+#: Features the rules read but the model does not weigh (`train.py` fits them at zero).
+RULE_ONLY = ("generic_only",)
 MODEL_FEATURES = FEATURES + tuple(f"{a}*{b}" for a, b in INTERACTIONS)
 _PAIRS = tuple((FEATURES.index(a), FEATURES.index(b)) for a, b in INTERACTIONS)
 
@@ -81,6 +83,9 @@ MASS_SCALE = 10.0
 #: A match through a weak alias alone never scores above this, on the calibrated scale: it can raise a
 #: review alert but never reach the block level (an analyst must look, not trust it).
 WEAK_ALIAS_CAP = 0.85
+#: Cap for an organisation name aligned on common words only while a rarer listed word is missing
+#: ("Star Shipping Company" vs "FIVE STAR SHIPPING COMPANY"): under review, see `final_scores`.
+GENERIC_CAP = 0.6
 #: An identical identifier lifts the score to at least this, whatever the names say.
 IDENTIFIER_FLOOR = 0.95
 #: The whole query name equal to a whole, distinctive listed name or strong alias (feature `exact_name`)
@@ -169,6 +174,7 @@ class QueryTable:
     # per distinct compared string
     key_str: np.ndarray
     key_phon: np.ndarray
+    key_acronym: np.ndarray  # the compared string looks like an acronym (`text.acronym_like`)
     key_eq: np.ndarray       # equivalence-line id (`names.equivalent_groups`) of the compared string, or -2
     key_first: np.ndarray
     key_initial: np.ndarray
@@ -255,7 +261,8 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
         np.array(acr_vid, dtype=np.int64),
         np.array(keys, dtype=np.int64), own.astype(np.float32), dflt.astype(np.float32),
         init, acr, np.array(key_str, dtype=object),
-        key_phon, key_eq, np.array([ord(k[0]) for k in key_str], dtype=np.int32),
+        key_phon, np.fromiter(map(acronym_like, key_str), dtype=bool, count=n_key), key_eq,
+        np.array([ord(k[0]) for k in key_str], dtype=np.int32),
         np.array([len(k) == 1 and k.isalpha() for k in key_str], dtype=bool), key_len, key_stem)
 
 
@@ -281,8 +288,17 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
     # Loose fuzzy alignments (LOOSE_SIM and under) only count on a distinctive listed token: two different
     # common words ("express"/"exporters" 0.75) are not a spelling variant of each other.
     sim = np.where((sim < LOOSE_SIM) & ~abjad & (vocab.idf[uc] < index.variant_idf), 0.0, sim).astype(np.float32)
+    # Nor between a word and a compound that starts with it ("globals" / "globaltrans": GLOBAL + TRANS):
+    # a spelling variant changes letters within a word, a compound adds a word. Few pairs: a short loop.
+    for i in np.flatnonzero((sim > 0) & (sim < LOOSE_SIM) & ~abjad & (np.abs(l1 - l2) > 2)).tolist():
+        a, b = str(qt.key_str[uq[i]]), str(vocab.tokens[uc[i]])
+        short, long_ = (a, b) if len(a) < len(b) else (b, a)
+        if long_.startswith(stem(short)):
+            sim[i] = 0.0
     # Same metaphone key: a spelling variant, when the words also start alike (metaphone drops vowels and
     # merges c/k/g sounds, so "crouch" and "garcia" share a key without being one name).
+    # An acronym (a word without vowels: "msc", "dprk") is a spelling of nothing else: "msci" is not "msc".
+    sim = np.where(~abjad & (qt.key_acronym[uq] | vocab.acronym_like[uc]) & (sim < 1.0), 0.0, sim)
     same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad & (qt.key_first[uq] == vocab.first[uc])
     sim = np.where(same_phon, np.maximum(sim, PHONETIC_SIM), sim)
     # translations and other-language forms of one word or given name (`data/equivalents.tsv`)
@@ -501,6 +517,9 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     # A vessel's or aircraft's listed name wholly inside a longer query name ("KN FOREST" vs FOREST,
     # "SEA NEPTUNE" vs NEPTUNE): ships are named by whole names, an extra word is usually another ship.
     nfe[:, 23] = index.ent_object[index.row_entity[p_row]] * np.minimum(nfe[:, 4], 2.0) * (ncov > 0.999)
+    # Every aligned query word is common (on more than `VARIANT_NAME_SHARE` of listed names: "star",
+    # "shipping", "global"): see `GENERIC_CAP`.
+    nfe[:, 24] = (rarest * vocab.max_idf < index.variant_idf) & (matched_q > 0)
 
     # best pair per slot (pairs of a slot are contiguous)
     sel = selection_score(nfe)
@@ -531,10 +550,12 @@ def vowel_pattern(token: str) -> str:
 
 def final_scores(calibrated: np.ndarray, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The documented rules on top of the calibrated model score, and which name rule applied per row
-    (0 none, 1 exact-name rule, 2 variant rule; a rule applies whenever its conditions hold, and raises
-    the score only where the model scored lower).
+    (0 none, 1 exact-name rule, 2 variant rule, 3 generic-words cap; a lifting rule applies whenever its
+    conditions hold, and raises the score only where the model scored lower).
 
-    1. A weak alias alone is capped at `WEAK_ALIAS_CAP` (review, never block).
+    1. A weak alias alone is capped at `WEAK_ALIAS_CAP` (review, never block). An organisation name
+       whose aligned words are all common while a rarer word of the listed name is missing is capped at
+       `GENERIC_CAP` (no alert): the complaint analysts make most about "X Trading Company" matches.
     2. A distinctive complete name, equal on both sides with no contradicting attribute, is lifted into
        the block range (`EXACT_NAME_FLOOR`): the model, trained on held-out aliases, sees few exact
        equalities and spreads them over its upper range, but the same rare full name is the strongest
@@ -546,6 +567,9 @@ def final_scores(calibrated: np.ndarray, feats: np.ndarray) -> tuple[np.ndarray,
     col = FEATURES.index
     ident = feats[:, col("identifier_match")] > 0
     p = np.where((feats[:, col("weak_alias")] > 0) & ~ident, np.minimum(calibrated, WEAK_ALIAS_CAP), calibrated)
+    generic = (feats[:, col("generic_only")] > 0) & (feats[:, col("rarest_listed_missed")] > 0) & ~ident
+    capped = generic & (p > GENERIC_CAP)
+    p = np.where(generic, np.minimum(p, GENERIC_CAP), p)
     veto = np.zeros(len(feats), dtype=bool)
     for name in EXACT_NAME_VETO:
         veto |= feats[:, col(name)] > 0
@@ -554,7 +578,7 @@ def final_scores(calibrated: np.ndarray, feats: np.ndarray) -> tuple[np.ndarray,
     p = np.where(exact, np.maximum(lift, p), p)
     variant = (feats[:, col("single_variant")] > 0) & ~veto & ~exact
     p = np.where(variant, np.maximum(VARIANT_FLOOR + VARIANT_SPAN * p, p), p)
-    rule = np.where(exact, 1, np.where(variant, 2, 0)).astype(np.int8)
+    rule = np.where(exact, 1, np.where(variant, 2, np.where(capped, 3, 0))).astype(np.int8)
     return np.where(ident, np.maximum(p, IDENTIFIER_FLOOR), p), rule
 
 

@@ -20,7 +20,7 @@ from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
 from tradescreen.matching.model import NAME_PROPS, Feature, Match, Query
 from tradescreen.matching.names import PERSON, NameForm, analyse, equivalent_groups, renumber, resegment
-from tradescreen.matching.text import phonetic, skeleton, stem
+from tradescreen.matching.text import acronym_like, phonetic, skeleton, stem
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
 N_NAMES = 60
@@ -230,6 +230,12 @@ class Screener:
                                   f"one-word name '{form.original}' is a spelling variant of the listed "
                                   f"'{lform.original}', a distinctive one-word name, and no attribute "
                                   f"contradicts it: score at least the review range: {score:.2f}"))
+        elif lifted == 3:
+            at = 1 + sum(f.name in S.ENTITY_FEATURES for f in out)
+            out.insert(at, Feature("generic_words_rule", 1.0, 0.0,
+                                  f"only common words of '{form.original}' align with the listed "
+                                  f"'{lform.original}', whose rarer words are missing: score capped under "
+                                  f"review at {S.GENERIC_CAP:.2f}"))
         return out
 
     def _rank(self, query: Query, forms: list[NameForm], ents: np.ndarray, limit: int, threshold: float | None,
@@ -291,6 +297,12 @@ class Screener:
                 s = Indel.normalized_similarity(a, b)
                 if not qform.abjad and s < S.LOOSE_SIM and self.index.vocab.weight(lt) < self.index.variant_idf:
                     s = 0.0  # loose fuzzy alignment of a common listed word: none (`scorer.token_similarity`)
+                if not qform.abjad and s < S.LOOSE_SIM and abs(len(qt) - len(lt)) > 2:
+                    short, long_ = (qt, lt) if len(qt) < len(lt) else (lt, qt)
+                    if long_.startswith(stem(short)):
+                        s = 0.0  # a compound that starts with the word, not a variant of it
+                if not qform.abjad and s < 1.0 and (acronym_like(qt) or acronym_like(lt)):
+                    s = 0.0  # an acronym has no spelling variants (`scorer.token_similarity`)
                 if len(qt) == 1 and lt[:1] == qt:
                     s = max(s, S.INITIAL_SIM)
                 elif (not qform.abjad and len(qt) >= 4 and len(lt) >= 4 and qt[0] == lt[0]

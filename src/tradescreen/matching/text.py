@@ -208,3 +208,12 @@ def stem(token: str) -> str:
                 return token
             return token[: -len(suffix)]
     return token
+
+
+_VOWEL_LETTERS = frozenset("aeiouy")
+
+
+def acronym_like(token: str) -> bool:
+    """A word of 2-5 letters without a vowel ("msc", "ktj", "dprk"): an acronym, which has no spelling
+    variants. Tokens of names in Arabic/Hebrew script are never passed here (they lack vowels anyway)."""
+    return 2 <= len(token) <= 5 and token.isalpha() and _VOWEL_LETTERS.isdisjoint(token)

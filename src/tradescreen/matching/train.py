@@ -111,6 +111,8 @@ def main(argv: list[str] | None = None) -> None:
     truth = {t["id"]: t for t in read_jsonl(bench / "data" / "truth.jsonl")}
     base, y, qids, eids = collect(screener, queries, truth)
     x = S.expand(base.astype(np.float64))
+    for name in S.RULE_ONLY:  # read by the rules in `scorer.final_scores`, never weighed by the model
+        x[:, S.MODEL_FEATURES.index(name)] = 0.0
     folds = np.array([fold_of(q, args.folds) for q in qids])
     oof = np.zeros(len(y))
     for k in range(args.folds):
