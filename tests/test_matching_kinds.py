@@ -57,3 +57,24 @@ def test_acronyms_have_no_spelling_variants() -> None:
     assert exact and exact[0].entity_id == "o"
     assert not near or near[0].entity_id != "o" or near[0].score < exact[0].score / 2
     assert not near or "dkti~dkt" not in near[0].explanation[0].detail
+
+
+def test_a_word_on_a_listed_initial_weighs_as_an_initial() -> None:
+    import numpy as np
+
+    from tradescreen.matching import scorer as S
+
+    # Fictional list where INDUSTRIES is common; "M. KESTREL INDUSTRIES" carries a person's initial.
+    ents = [_ent(f"c{i}", "Company", f"{w} INDUSTRIES") for i, w in enumerate(
+        ["AMBER", "BOREAL", "CEDAR", "DUNE", "EMBER", "FJORD", "GARNET", "HARBOR", "IRIS", "JUNIPER"])]
+    ents.append(_ent("m", "Company", "M. KESTREL INDUSTRIES"))
+    screener = Screener.from_entities(ents)
+    query = Query(["Miller Industries"], "Company")
+    ent = screener.index.ent_ids.index("m")
+    feats = screener.feature_matrix(query, screener.query_forms(query), np.array([ent]))[0]
+    # "miller" aligns with the initial "m" (0.85), but as one letter of evidence: the rarest aligned
+    # word is then the common INDUSTRIES, not the rare MILLER
+    rarest = feats[0, S.FEATURES.index("rarest_match")]
+    assert rarest < 0.5
+    hit = {m.entity_id: m for m in screener.match(query, limit=11)}["m"]
+    assert "miller~m 0.85" in hit.explanation[0].detail

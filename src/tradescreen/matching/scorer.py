@@ -409,7 +409,10 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     pa_tok = qt.tok_start[p_qf][pa_pair] + pa_a
     own = qt.own_idf[pa_tok]
     w = np.where(own >= 0, own, np.where(bq > 0, aligned_idf, qt.default_w[pa_tok]))
-    w = np.where(qt.initial[pa_tok], np.minimum(w, 1.0), w).astype(np.float32)
+    # An initial carries one letter of evidence, on either side: a query initial, or a query word whose
+    # best counterpart is a listed initial ("Miller" against the "M." of "M. BABAIE INDUSTRIES").
+    on_initial = np.maximum.reduceat((is_best & (vocab.length[ctok] == 1)).astype(np.int8), pa_start) > 0
+    w = np.where(qt.initial[pa_tok] | on_initial, np.minimum(w, 1.0), w).astype(np.float32)
     p_start = np.cumsum(nq) - nq
     wsum = np.add.reduceat(w, p_start)
     wsum = np.where(wsum > 0, wsum, 1.0)

@@ -303,8 +303,8 @@ class Screener:
                         s = 0.0  # a compound that starts with the word, not a variant of it
                 if not qform.abjad and s < 1.0 and (acronym_like(qt) or acronym_like(lt)):
                     s = 0.0  # an acronym has no spelling variants (`scorer.token_similarity`)
-                if len(qt) == 1 and lt[:1] == qt:
-                    s = max(s, S.INITIAL_SIM)
+                if (len(qt) == 1 and lt[:1] == qt) or (len(lt) == 1 and qt[:1] == lt):
+                    s = max(s, S.INITIAL_SIM)  # an initial against its word, either way round
                 elif (not qform.abjad and len(qt) >= 4 and len(lt) >= 4 and qt[0] == lt[0]
                       and phonetic(qt) == phonetic(lt)):
                     s = max(s, S.PHONETIC_SIM)
