@@ -177,3 +177,16 @@ def test_equivalents_table_is_consistent() -> None:
     assert groups["oleksandr"] == groups["aleksandr"]
     # no single Chinese syllable: one syllable is many words
     assert not {"xin", "xi", "jin", "dong", "nan", "bei"} & set(groups)
+
+
+def test_arabic_word_weighs_as_rare_as_its_skeleton() -> None:
+    # "الله" is ALLAH, ULLAH, ILLAH...: one listed spelling ("ILLAH") being rare must not make the query
+    # word rare. Fictional list: many names carry some spelling of it, one alias carries ILLAH.
+    spellings = ["ALLAH", "ULLAH", "ALLA", "OLLAH"]
+    given = ["KARIM", "NASIR", "HAMID", "RAHIM", "SAMI", "WALID", "FARID", "ZAKI", "RASHID", "MAJID"]
+    ents = [_person(f"p{i}", f"{g} {sp}") for i, (g, sp) in enumerate((g, sp) for g in given for sp in spellings)]
+    target = _person("t", "DEGHRIR, Omar")
+    target.add("alias", "AL ILLAH, Abd")
+    screener = Screener.from_entities([*ents, target])
+    hits = {m.entity_id: m for m in screener.match(Query(["عبد الله محمد"], "Person"), limit=50)}
+    assert "t" not in hits or hits["t"].score < OPERATING_THRESHOLD

@@ -221,6 +221,8 @@ class CandidateIndex:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.vocab = Vocabulary()
         self.space = FeatureSpace()
+        #: The index whose rarity statistics this one borrows (a one-pair index, `Screener.score_pair`).
+        self.rarity_from: CandidateIndex | None = None
         self.id_index: dict[str, list[int]] = {}
         self.dob_index: dict[str, list[int]] = {}
         # per entity
@@ -242,7 +244,15 @@ class CandidateIndex:
         state = dict(self.__dict__)
         state["_tok_cache"] = {}
         state.pop("_skeleton_set", None)
+        state.pop("rarity_from", None)
         return state
+
+    def skeleton_weight(self, sk: str) -> float | None:
+        """Rarity of a consonant skeleton on the list (its retrieval feature's IDF), or None if unlisted.
+        An index built for one pair borrows the main index's (`rarity_from`)."""
+        src = self.__dict__.get("rarity_from") or self
+        c = src.space.cols.get("s" + sk)
+        return float(src.feat_idf[c]) if c is not None else None
 
     def skeleton_set(self) -> frozenset[str]:
         """Consonant skeletons of the listed tokens (made on first use: only abjad-script queries need it)."""

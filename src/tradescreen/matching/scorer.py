@@ -232,6 +232,12 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
     tid = np.fromiter(map(ids.get, toks, [-1] * n_tok), dtype=np.int64, count=n_tok)
     known = tid >= 0
     own = np.where(known & ~np.array(tok_abj, dtype=bool), vocab.idf[np.maximum(tid, 0)], -1.0)
+    # A word in Arabic or Hebrew script is as rare as its consonant skeleton on the list: "الله" ("lh")
+    # stands for ALLAH, ULLAH, ILLAH and more, so the rarity of one listed spelling would overrate it.
+    for i in np.flatnonzero(np.array(tok_abj, dtype=bool)).tolist():
+        sk_w = index.skeleton_weight(skeleton(toks[i]))
+        if sk_w is not None:
+            own[i] = sk_w
     is_part = np.fromiter(map(parts.__contains__, toks), dtype=bool, count=n_tok)
     is_patr = np.fromiter(map(is_patronymic, toks), dtype=bool, count=n_tok)
     dflt = vocab.max_idf * np.where(is_part, PARTICLE_FACTOR, np.where(is_patr, 0.8 * PATRONYMIC_FACTOR, 0.8))

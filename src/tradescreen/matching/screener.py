@@ -261,6 +261,7 @@ class Screener:
         single.index.vocab.max_idf = self.index.vocab.max_idf
         single.index.rare_idf = self.index.rare_idf
         single.index.variant_idf = self.index.variant_idf
+        single.index.rarity_from = self.index
         single.index._build_scoring_arrays()
         q = Query(a.names, a.schema or b.schema, a.birth_dates, a.countries, a.gender, a.identifiers)
         forms = single.query_forms(q)
