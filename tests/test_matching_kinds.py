@@ -78,3 +78,13 @@ def test_a_word_on_a_listed_initial_weighs_as_an_initial() -> None:
     assert rarest < 0.5
     hit = {m.entity_id: m for m in screener.match(query, limit=11)}["m"]
     assert "miller~m 0.85" in hit.explanation[0].detail
+
+
+def test_short_words_that_end_differently_are_two_words() -> None:
+    # Fictional: a listed one-word company SARV-like name; a document's common word of four letters
+    # one edit away ("star") is another word, while "umar"/"omar" is one name spelt twice.
+    screener = Screener.from_entities([_ent("s", "Company", "SARV HOLDING"), _ent("p", "Person", "UMAR, Kadir")])
+    company = screener.match(Query(["STAR HOLDING"], "Company"), limit=1)
+    assert not company or "star~sarv" not in company[0].explanation[0].detail
+    person = screener.match(Query(["Omar Kadir"], "Person"), limit=1)[0]
+    assert person.entity_id == "p" and "omar~umar" in person.explanation[0].detail

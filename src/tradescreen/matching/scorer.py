@@ -294,6 +294,13 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
     # Loose fuzzy alignments (LOOSE_SIM and under) only count on a distinctive listed token: two different
     # common words ("express"/"exporters" 0.75) are not a spelling variant of each other.
     sim = np.where((sim < LOOSE_SIM) & ~abjad & (vocab.idf[uc] < index.variant_idf), 0.0, sim).astype(np.float32)
+    # Nor between short words (4 letters or fewer) that end differently: "star"/"sarv" are two words,
+    # "omar"/"umar" and "zaid"/"zayd" one name.
+    q_last = np.array([ord(k[-1]) for k in qt.key_str.tolist()], dtype=np.int32)
+    l_last = vocab.last
+    short_diff = ((sim > 0) & (sim < LOOSE_SIM) & ~abjad & (np.minimum(l1, vocab.length[uc]) <= 4)
+                  & (q_last[uq] != l_last[uc]))
+    sim = np.where(short_diff, 0.0, sim).astype(np.float32)
     # Nor between a word and a compound that starts with it ("globals" / "globaltrans": GLOBAL + TRANS):
     # a spelling variant changes letters within a word, a compound adds a word. Few pairs: a short loop.
     for i in np.flatnonzero((sim > 0) & (sim < LOOSE_SIM) & ~abjad & (np.abs(l1 - l2) > 2)).tolist():

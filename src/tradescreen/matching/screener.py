@@ -298,6 +298,8 @@ class Screener:
                 s = Indel.normalized_similarity(a, b)
                 if not qform.abjad and s < S.LOOSE_SIM and self.index.vocab.weight(lt) < self.index.variant_idf:
                     s = 0.0  # loose fuzzy alignment of a common listed word: none (`scorer.token_similarity`)
+                if not qform.abjad and s < S.LOOSE_SIM and min(len(qt), len(lt)) <= 4 and qt[-1] != lt[-1]:
+                    s = 0.0  # two short words that end differently ("star"/"sarv")
                 if not qform.abjad and s < S.LOOSE_SIM and abs(len(qt) - len(lt)) > 2:
                     short, long_ = (qt, lt) if len(qt) < len(lt) else (lt, qt)
                     if long_.startswith(stem(short)):
