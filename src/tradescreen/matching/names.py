@@ -213,14 +213,17 @@ def resegment(form: NameForm, known: Container[str], known_skeletons: Container[
 
 def renumber(form: NameForm) -> NameForm | None:
     """The organisation or vessel name with its numbers written the other way, or None: number words as
-    digits ("FOURTEEN STAR SHIPPING" -> "14 star shipping"), else digits as words ("14" -> "fourteen").
+    digits ("FOURTEEN STAR SHIPPING" -> "14 star shipping"), else numbers from 10 as words ("14" ->
+    "fourteen").
 
     An extra query form, not a rewrite of every name: "FIVE STAR" is usually a name, and as "5 STAR" its
     first word would weigh as little as a vessel's number."""
     words = number_words()
     if any(t in words for t in form.tokens):
         return replace(form, tokens=tuple(words.get(t, t) for t in form.tokens))
-    digits = {v: k for k, v in words.items()}
+    # Digits to words only from 10 up: single digits are vessel and unit numbers far more often than a
+    # spelt-out word in the listed name, and every variant form costs a retrieval and scoring pass.
+    digits = {v: k for k, v in words.items() if len(v) >= 2}
     if any(t in digits for t in form.tokens):
         return replace(form, tokens=tuple(digits.get(t, t) for t in form.tokens))
     return None
