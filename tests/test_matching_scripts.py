@@ -190,3 +190,14 @@ def test_arabic_word_weighs_as_rare_as_its_skeleton() -> None:
     screener = Screener.from_entities([*ents, target])
     hits = {m.entity_id: m for m in screener.match(Query(["عبد الله محمد"], "Person"), limit=50)}
     assert "t" not in hits or hits["t"].score < OPERATING_THRESHOLD
+
+
+def test_contradicting_patronymics_count_against() -> None:
+    listed = [_person("p", "PETRENKO, Oleksandr Mykolayovych"), _person("x", "MOROZ, Ivan")]
+    screener = Screener.from_entities(listed)
+    same = screener.match(Query(["Oleksandr Mykolayovych Petrenko"], "Person"), limit=1)[0]
+    other = screener.match(Query(["Oleksandr Ivanovych Petrenko"], "Person"), limit=1)[0]
+    assert same.entity_id == other.entity_id == "p"
+    assert other.score < same.score
+    assert any(f.name == "patronymic_mismatch" for f in other.explanation)
+    assert not any(f.name == "patronymic_mismatch" for f in same.explanation)

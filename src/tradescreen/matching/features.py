@@ -95,6 +95,7 @@ NAME_FEATURE_DOCS: dict[str, str] = {
     "object_extra_words": "A vessel's or aircraft's whole listed name inside a longer query name: ships are "
                           "named by whole names, an extra word usually means another ship.",
     "generic_only": "Every aligned query word is a common one (on more than 0.1% of listed names).",
+    "patronymic_mismatch": "Both names carry a patronymic and they differ: two fathers' names, two persons.",
     "number_mismatch": "Both names carry numbers and they differ: vessels of one fleet or funds of one "
                        "series, not the same party.",
     "single_token": "The query name is one token: little evidence whatever it matches.",

@@ -96,6 +96,7 @@ class Vocabulary:
         phon = [phonetic(t) if len(t) >= 4 else "" for t in self.tokens]
         self.first = np.array([ord(t[0]) for t in self.tokens], dtype=np.int32)
         self.last = np.array([ord(t[-1]) for t in self.tokens], dtype=np.int32)
+        self.patronymic = np.fromiter(map(is_patronymic, self.tokens), dtype=bool, count=len(self.tokens))
         self.length = np.array([len(t) for t in self.tokens], dtype=np.int32)
         # Phonetic keys as integers (tokens under 4 letters have none: -1) so the scorer compares arrays.
         self.phon_ids: dict[str, int] = {}

@@ -38,7 +38,7 @@ NAME_FEATURES = ("query_coverage", "listed_coverage", "coverage_product", "match
                  "unmatched_listed", "sorted_similarity", "joined_similarity", "single_token", "weak_alias",
                  "abjad_coverage", "min_token", "exact", "legal_form_mismatch", "acronym", "rarest_match",
                  "in_order", "exact_name", "missed_rare_listed", "single_variant", "shortened_form", "rarest_listed_missed",
-                 "number_mismatch", "object_extra_words", "generic_only")
+                 "number_mismatch", "object_extra_words", "generic_only", "patronymic_mismatch")
 ENTITY_FEATURES = ("dob_exact", "dob_year", "dob_mismatch", "country_match", "country_mismatch",
                    "gender_mismatch", "identifier_match", "schema_mismatch")
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
@@ -170,6 +170,7 @@ class QueryTable:
     own_idf: np.ndarray      # the token's own rarity when it is listed anywhere, else -1
     default_w: np.ndarray
     initial: np.ndarray
+    patronymic: np.ndarray   # the query token is a patronymic (`names.is_patronymic`)
     acr_id: np.ndarray       # id of the token among listed acronyms, or -2
     # per distinct compared string
     key_str: np.ndarray
@@ -266,7 +267,7 @@ def query_table(index: CandidateIndex, forms_b: Sequence[Sequence[NameForm]], ac
         np.array(jnd, dtype=object), legal_arr, np.array(num_id, dtype=np.int32), (legal_arr != -9).any(axis=1),
         np.array(acr_vid, dtype=np.int64),
         np.array(keys, dtype=np.int64), own.astype(np.float32), dflt.astype(np.float32),
-        init, acr, np.array(key_str, dtype=object),
+        init, is_patr, acr, np.array(key_str, dtype=object),
         key_phon, np.fromiter(map(acronym_like, key_str), dtype=bool, count=n_key), key_eq,
         np.array([ord(k[0]) for k in key_str], dtype=np.int32),
         np.array([len(k) == 1 and k.isalpha() for k in key_str], dtype=bool), key_len, key_stem)
@@ -536,6 +537,11 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     # Every aligned query word is common (on more than `VARIANT_NAME_SHARE` of listed names: "star",
     # "shipping", "global"): see `GENERIC_CAP`.
     nfe[:, 24] = (rarest * vocab.max_idf < index.variant_idf) & (matched_q > 0)
+    # Both names carry a patronymic and they do not align: two fathers' names, two persons
+    # ("Aleksandr Ivanovich SMIRNOV" vs "SMIRNOV Alexander Vladimirovich").
+    q_patr_open = np.maximum.reduceat((qt.patronymic[pa_tok] & (bq <= 0)).astype(np.int8), p_start) > 0
+    l_patr_open = np.maximum.reduceat((vocab.patronymic[pb_tok] & (colmax <= 0)).astype(np.int8), pb_start) > 0
+    nfe[:, 25] = q_patr_open & l_patr_open
 
     # best pair per slot (pairs of a slot are contiguous)
     sel = selection_score(nfe)
