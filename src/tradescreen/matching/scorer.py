@@ -292,39 +292,41 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
         sim[may] = process.cpdist(qt.key_str[uq[may]].tolist(), vocab.compare_strings[rem[may]].tolist(),
                                   scorer=Indel.normalized_similarity, dtype=np.float32, workers=1,
                                   score_cutoff=TOKEN_FLOOR)
-    # Loose fuzzy alignments (LOOSE_SIM and under) only count on a distinctive listed token: two different
-    # common words ("express"/"exporters" 0.75) are not a spelling variant of each other.
-    sim = np.where((sim < LOOSE_SIM) & ~abjad & (vocab.idf[uc] < index.variant_idf), 0.0, sim).astype(np.float32)
-    # Nor between short words (4 letters or fewer) that end differently: "star"/"sarv" are two words,
-    # "omar"/"umar" and "zaid"/"zayd" one name.
-    q_last = np.array([ord(k[-1]) for k in qt.key_str.tolist()], dtype=np.int32)
-    l_last = vocab.last
-    short_diff = ((sim > 0) & (sim < LOOSE_SIM) & ~abjad & (np.minimum(l1, vocab.length[uc]) <= 4)
-                  & (q_last[uq] != l_last[uc]))
-    sim = np.where(short_diff, 0.0, sim).astype(np.float32)
-    # Nor between a word and a compound that starts with it ("globals" / "globaltrans": GLOBAL + TRANS):
-    # a spelling variant changes letters within a word, a compound adds a word. Few pairs: a short loop.
-    for i in np.flatnonzero((sim > 0) & (sim < LOOSE_SIM) & ~abjad & (np.abs(l1 - l2) > 2)).tolist():
-        a, b = str(qt.key_str[uq[i]]), str(vocab.tokens[uc[i]])
-        short, long_ = (a, b) if len(a) < len(b) else (b, a)
-        if long_.startswith(stem(short)):
-            sim[i] = 0.0
+    latin = ~abjad
+    l_len = vocab.length[uc]
+    q_first = qt.key_first[uq]
+    l_first = vocab.first[uc]
+    # Loose fuzzy alignments (under LOOSE_SIM) are refused, on the few pairs that have one: between a
+    # common listed word and another word ("express"/"exporters" 0.75 are not a spelling variant of each
+    # other); between short words (4 letters or fewer) that end differently ("star"/"sarv" are two words,
+    # "omar"/"umar" one name); and between a word and a compound that starts with it ("globals" /
+    # "globaltrans": GLOBAL + TRANS), since a spelling variant changes letters within a word.
+    loose = np.flatnonzero((sim > 0) & (sim < LOOSE_SIM) & latin)
+    if len(loose):
+        lq, lc = uq[loose], uc[loose]
+        q_last = np.fromiter((ord(k[-1]) for k in qt.key_str[lq].tolist()), dtype=np.int32, count=len(loose))
+        drop = ((vocab.idf[lc] < index.variant_idf)
+                | ((np.minimum(l1[loose], l_len[loose]) <= 4) & (q_last != vocab.last[lc])))
+        for k in np.flatnonzero(~drop & (np.abs(l1[loose] - l2[loose]) > 2)).tolist():
+            a, b = str(qt.key_str[lq[k]]), str(vocab.tokens[lc[k]])
+            short, long_ = (a, b) if len(a) < len(b) else (b, a)
+            drop[k] = long_.startswith(stem(short))
+        sim[loose[drop]] = 0.0
+    # An acronym (a word without vowels: "msc", "dprk") is a spelling of nothing else: "msci" is not "msc".
+    sim[latin & (qt.key_acronym[uq] | vocab.acronym_like[uc]) & (sim < 1.0)] = 0.0
     # Same metaphone key: a spelling variant, when the words also start alike (metaphone drops vowels and
     # merges c/k/g sounds, so "crouch" and "garcia" share a key without being one name).
-    # An acronym (a word without vowels: "msc", "dprk") is a spelling of nothing else: "msci" is not "msc".
-    sim = np.where(~abjad & (qt.key_acronym[uq] | vocab.acronym_like[uc]) & (sim < 1.0), 0.0, sim)
-    same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & ~abjad & (qt.key_first[uq] == vocab.first[uc])
-    sim = np.where(same_phon, np.maximum(sim, PHONETIC_SIM), sim)
+    same_phon = (qt.key_phon[uq] == vocab.phon_id[uc]) & latin & (q_first == l_first)
     # translations and other-language forms of one word or given name (`data/equivalents.tsv`)
-    same_eq = (qt.key_eq[uq] == vocab.eq_id[uc]) & ~abjad
-    sim = np.where(same_eq, np.maximum(sim, EQUIV_SIM), sim)
+    same_eq = (qt.key_eq[uq] == vocab.eq_id[uc]) & latin
     # word forms of one word: same stem, both at least 3 letters (Latin only: skeletons have no endings)
-    same_stem = (qt.key_stem[uq] == vocab.stem_id[uc]) & ~abjad & (l1 >= 3) & (vocab.length[uc] >= 3)
-    sim = np.where(same_stem, np.maximum(sim, STEM_SIM), sim)
-    same_first = qt.key_first[uq] == vocab.first[uc]
-    initial_sim = np.where(same_first, INITIAL_SIM, 0.0)
+    same_stem = (qt.key_stem[uq] == vocab.stem_id[uc]) & latin & (l1 >= 3) & (l_len >= 3)
+    np.maximum(sim, np.where(same_phon, PHONETIC_SIM, 0.0), out=sim, casting="unsafe")
+    np.maximum(sim, np.where(same_eq, EQUIV_SIM, 0.0), out=sim, casting="unsafe")
+    np.maximum(sim, np.where(same_stem, STEM_SIM, 0.0), out=sim, casting="unsafe")
+    initial_sim = np.where(q_first == l_first, INITIAL_SIM, 0.0).astype(np.float32)
     sim = np.where(qt.key_initial[uq], initial_sim, sim)
-    sim = np.where(vocab.length[uc] == 1, np.maximum(sim, initial_sim), sim)
+    sim = np.where(l_len == 1, np.maximum(sim, initial_sim), sim)
     return np.where(sim >= TOKEN_FLOOR, sim, 0.0).astype(np.float32)
 
 
