@@ -330,6 +330,18 @@ def token_similarity(index: CandidateIndex, qt: QueryTable, ukey: np.ndarray) ->
     return np.where(sim >= TOKEN_FLOOR, sim, 0.0).astype(np.float32)
 
 
+def alignment_matrix(index: CandidateIndex, qform: NameForm, row: int) -> np.ndarray:
+    """Similarity of every token of one query name with every token of one listed name (query tokens x
+    listed tokens), computed by `token_similarity` itself, so that an explanation shows the alignment the
+    score was made of."""
+    qt = query_table(index, [[qform]], np.array([True]))
+    n_v = len(index.vocab.tokens)
+    ltoks = index.tok_ids[index.tok_ptr[row]:index.tok_ptr[row + 1]].astype(np.int64)
+    nq, nr = len(qform.tokens), len(ltoks)
+    key = np.repeat(qt.key[:nq], nr) * (2 * n_v) + np.tile(ltoks, nq) + n_v * int(qform.abjad)
+    return token_similarity(index, qt, key).reshape(nq, nr)
+
+
 @dataclass(slots=True)
 class Batch:
     """Scores of a batch: one slot per (query, candidate entity), with the query name and listed name

@@ -10,7 +10,6 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz.distance import Indel
 
 from tradescreen.entity import Entity
 from tradescreen.matching import cache
@@ -19,8 +18,7 @@ from tradescreen.matching.calibration import Calibration, default_calibration
 from tradescreen.matching.features import NAME_FEATURE_DOCS
 from tradescreen.matching.index import CandidateIndex
 from tradescreen.matching.model import NAME_PROPS, Feature, Match, Query
-from tradescreen.matching.names import PERSON, NameForm, analyse, equivalent_groups, renumber, resegment
-from tradescreen.matching.text import acronym_like, phonetic, skeleton, stem
+from tradescreen.matching.names import PERSON, NameForm, analyse, renumber, resegment
 
 #: Candidate names pulled from the index per query, and distinct entities kept from them.
 N_NAMES = 60
@@ -36,6 +34,18 @@ def _read_ftm(path: str | Path) -> Iterator[Entity]:
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-x)))
+
+
+#: How each rule of `scorer.final_scores` (by its code) is told in an explanation.
+_RULE_EXPLANATIONS: dict[int, tuple[str, str]] = {
+    1: ("exact_name_rule", "whole name '{query}' equals the listed '{listed}', a distinctive name, and no "
+                           "attribute contradicts it: score raised to at least the block range: {score:.2f}"),
+    2: ("variant_name_rule", "one-word name '{query}' is a spelling variant of the listed '{listed}', a "
+                             "distinctive one-word name, and no attribute contradicts it: score at least the "
+                             "review range: {score:.2f}"),
+    3: ("generic_words_rule", "only common words of '{query}' align with the listed '{listed}', whose rarer "
+                              "words are missing: score capped under review at {cap:.2f}"),
+}
 
 
 class Screener:
@@ -216,26 +226,14 @@ class Screener:
     def _explain_match(self, query: Query, form: NameForm, ent: int, row: int, feats: np.ndarray, lifted: int,
                        score: float) -> list[Feature]:
         det = S.entity_features(self.index, query, ent, S.query_identifiers(query))[1]
-        lform = self.index.row_form(row)
-        out = self.explain(form, lform, NAME_PROPS[int(self.index.row_prop[row])], feats, det)
-        if lifted == 1:  # after the name alignment and the attribute findings, before the name features
+        out = self.explain(form, row, feats, det)
+        rule = _RULE_EXPLANATIONS.get(lifted)
+        if rule:  # after the name alignment and the attribute findings, before the name features
+            name, template = rule
             at = 1 + sum(f.name in S.ENTITY_FEATURES for f in out)
-            out.insert(at, Feature("exact_name_rule", 1.0, 0.0,
-                                  f"whole name '{form.original}' equals the listed '{lform.original}', a "
-                                  f"distinctive name, and no attribute contradicts it: score raised to "
-                                  f"at least the block range: {score:.2f}"))
-        elif lifted == 2:
-            at = 1 + sum(f.name in S.ENTITY_FEATURES for f in out)
-            out.insert(at, Feature("variant_name_rule", 1.0, 0.0,
-                                  f"one-word name '{form.original}' is a spelling variant of the listed "
-                                  f"'{lform.original}', a distinctive one-word name, and no attribute "
-                                  f"contradicts it: score at least the review range: {score:.2f}"))
-        elif lifted == 3:
-            at = 1 + sum(f.name in S.ENTITY_FEATURES for f in out)
-            out.insert(at, Feature("generic_words_rule", 1.0, 0.0,
-                                  f"only common words of '{form.original}' align with the listed "
-                                  f"'{lform.original}', whose rarer words are missing: score capped under "
-                                  f"review at {S.GENERIC_CAP:.2f}"))
+            listed = self.index.row_original[row]
+            text = template.format(query=form.original, listed=listed, score=score, cap=S.GENERIC_CAP)
+            out.insert(at, Feature(name, 1.0, 0.0, text))
         return out
 
     def _rank(self, query: Query, forms: list[NameForm], ents: np.ndarray, limit: int, threshold: float | None,
@@ -282,43 +280,23 @@ class Screener:
             out[j] += term / 2
         return out
 
-    def explain(self, qform: NameForm, lform: NameForm, prop: str, feats: np.ndarray,
-                details: list[str]) -> list[Feature]:
+    def explain(self, qform: NameForm, row: int, feats: np.ndarray, details: list[str]) -> list[Feature]:
         """Evidence, most decisive first: the token alignment of the two names, then the attribute
         findings with their concrete values (birth date, country, identifier, ...), then the name
         features, each ordered by how much it moved the score. `weight` is the effective weight
-        (contribution / value), so `Feature.contribution` is the feature's share of the log-odds."""
+        (contribution / value), so `Feature.contribution` is the feature's share of the log-odds. The
+        alignment is `scorer.alignment_matrix` of the query name against the listed name `row`."""
+        lform = self.index.row_form(row)
+        prop = NAME_PROPS[int(self.index.row_prop[row])]
         contrib = self.contributions(feats)
-        groups = equivalent_groups()
+        sims = S.alignment_matrix(self.index, qform, row)
         pairs = []
-        for qt in qform.tokens:
-            best, bt = 0.0, ""
-            for lt in lform.tokens:
-                a, b = (skeleton(qt), skeleton(lt)) if qform.abjad else (qt, lt)
-                s = Indel.normalized_similarity(a, b)
-                if not qform.abjad and s < S.LOOSE_SIM and self.index.vocab.weight(lt) < self.index.variant_idf:
-                    s = 0.0  # loose fuzzy alignment of a common listed word: none (`scorer.token_similarity`)
-                if not qform.abjad and s < S.LOOSE_SIM and min(len(qt), len(lt)) <= 4 and qt[-1] != lt[-1]:
-                    s = 0.0  # two short words that end differently ("star"/"sarv")
-                if not qform.abjad and s < S.LOOSE_SIM and abs(len(qt) - len(lt)) > 2:
-                    short, long_ = (qt, lt) if len(qt) < len(lt) else (lt, qt)
-                    if long_.startswith(stem(short)):
-                        s = 0.0  # a compound that starts with the word, not a variant of it
-                if not qform.abjad and s < 1.0 and (acronym_like(qt) or acronym_like(lt)):
-                    s = 0.0  # an acronym has no spelling variants (`scorer.token_similarity`)
-                if (len(qt) == 1 and lt[:1] == qt) or (len(lt) == 1 and qt[:1] == lt):
-                    s = max(s, S.INITIAL_SIM)  # an initial against its word, either way round
-                elif (not qform.abjad and len(qt) >= 4 and len(lt) >= 4 and qt[0] == lt[0]
-                      and phonetic(qt) == phonetic(lt)):
-                    s = max(s, S.PHONETIC_SIM)
-                if not qform.abjad and len(qt) >= 3 and len(lt) >= 3 and stem(qt) == stem(lt):
-                    s = max(s, S.STEM_SIM)
-                if not qform.abjad and groups.get(qt, -1) == groups.get(lt, -2):
-                    s = max(s, S.EQUIV_SIM)
-                if s > best:
-                    best, bt = s, lt
+        for qt, qsims in zip(qform.tokens, sims):
+            k = int(np.argmax(qsims)) if len(qsims) else 0
+            best = float(qsims[k]) if len(qsims) else 0.0
             if best >= S.TOKEN_FLOOR:
-                pairs.append(f"{qt}={bt}" if best == 1.0 else f"{qt}~{bt} {best:.2f}")
+                bt = lform.tokens[k]
+                pairs.append(f"{qt}={bt}" if best >= 1.0 else f"{qt}~{bt} {best:.2f}")
             else:
                 pairs.append(f"{qt} unmatched")
         kind = {"weakAlias": "weak alias", "previousName": "former name", "alias": "alias"}.get(prop, "name")
