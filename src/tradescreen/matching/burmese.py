@@ -40,9 +40,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from anyascii import anyascii
+
+from tradescreen.matching import datafiles
 
 _MYANMAR = "\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f"
 _HAS_MYANMAR = re.compile(f"[{_MYANMAR}]")
@@ -157,11 +158,6 @@ class _Tables:
     token: re.Pattern[str]
 
 
-def _data_rows(name: str) -> list[list[str]]:
-    text = resources.files("tradescreen.matching").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-
-
 def _coda_class(syl: _Syllable, codas: dict[str, str]) -> str:
     if syl.coda:
         return codas.get(syl.coda, "")
@@ -182,7 +178,7 @@ def _tables() -> _Tables:
     codas: dict[str, str] = {}
     symbols: dict[str, str] = {}
     rhyme_rows: list[tuple[str, str]] = []
-    for row in _data_rows("burmese.tsv"):
+    for row in datafiles.rows("burmese.tsv"):
         kind, key, value = row[0], row[1], row[2] if len(row) > 2 else ""
         if kind == "onset":
             onsets[key] = value
@@ -206,7 +202,7 @@ def _tables() -> _Tables:
     syms = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
     token = re.compile(f"(?P<sym>{syms})|(?P<syl>(?:{_SYLLABLE})+)|(?P<mm>[{_MYANMAR}])|(?P<lit>[^{_MYANMAR}]+)")
     entries: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for row in _data_rows("burmese_loanwords.tsv"):
+    for row in datafiles.rows("burmese_loanwords.tsv"):
         burmese, english = _prepare(row[0]), row[1]
         sylls = _SYLLABLE_RE.findall(burmese)
         if "".join(sylls) != burmese:

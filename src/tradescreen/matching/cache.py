@@ -31,7 +31,7 @@ from tradescreen.matching.index import CandidateIndex
 FORMAT = 1
 _MAGIC = "tradescreen-index"
 _SOURCES = ("index.py", "names.py", "text.py", "legal_forms.py", "residue.py", "model.py", "cache.py",
-            "burmese.py")
+            "burmese.py", "features.py", "datafiles.py")
 
 
 @lru_cache(maxsize=1)

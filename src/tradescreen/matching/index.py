@@ -562,6 +562,17 @@ class CandidateIndex:
         cache = self._tok_cache
         # unseen tokens (and acronyms) not cached yet: analysed together below, one numpy pass for all
         pending: dict[tuple[str, bool], list[int]] = {}
+
+        def take(key: tuple[str, bool], qi: int) -> None:
+            """Columns of an unseen token or acronym: from the cache, or analysed below with the others."""
+            hit = cache.get(key)
+            if hit is None:
+                pending.setdefault(key, []).append(qi)
+            else:
+                cols.append(hit[0])
+                vals.append(hit[1])
+                qidx.append(qi)
+
         for qi, forms in enumerate(forms_batch):
             for form in forms:
                 table = self.ft_abjad if form.abjad else self.ft_latin
@@ -571,25 +582,11 @@ class CandidateIndex:
                     if f >= 0:
                         known_q.append(qi)
                         known_ft.append(f)
-                        continue
-                    key = (tok, form.abjad)
-                    hit = cache.get(key)
-                    if hit is None:
-                        pending.setdefault(key, []).append(qi)
-                        continue
-                    cols.append(hit[0])
-                    vals.append(hit[1])
-                    qidx.append(qi)
+                    else:
+                        take((tok, form.abjad), qi)
                 acr = acronym(form)
                 if acr:
-                    key = ("A" + acr, False)  # tokens are lower case: no clash with a token key
-                    hit = cache.get(key)
-                    if hit is None:
-                        pending.setdefault(key, []).append(qi)
-                        continue
-                    cols.append(hit[0])
-                    vals.append(hit[1])
-                    qidx.append(qi)
+                    take(("A" + acr, False), qi)  # tokens are lower case: no clash with a token key
         if pending:
             keys = list(pending)
             feats = [{k: W_TOKEN} if k[:1] == "A" else token_features(k, abjad) for k, abjad in keys]

@@ -9,16 +9,15 @@ on the side for a small same-form / different-form signal.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 from rigour.names import remove_org_types, replace_org_types_compare
+
+from tradescreen.matching import datafiles
 
 
 @lru_cache(maxsize=1)
 def extra_legal_tokens() -> frozenset[str]:
-    text = resources.files("tradescreen.matching").joinpath("data").joinpath("legal_extra.txt")
-    lines = text.read_text(encoding="utf-8").splitlines()
-    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
+    return frozenset(datafiles.lines("legal_extra.txt"))
 
 
 def _join_letter_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -66,9 +65,7 @@ def split_legal_form(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[st
 
 @lru_cache(maxsize=1)
 def _script_forms() -> tuple[tuple[str, str], ...]:
-    text = resources.files("tradescreen.matching").joinpath("data").joinpath("legal_scripts.tsv")
-    rows = [ln.split("\t") for ln in text.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")]
+    rows = datafiles.rows("legal_scripts.tsv")
     return tuple(sorted(((r[0], r[1].strip()) for r in rows), key=lambda r: len(r[0]), reverse=True))
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
+from tradescreen.matching import datafiles
 from tradescreen.matching.legal_forms import split_legal_form, split_script_legal_form
 from tradescreen.matching.residue import strip_residue, strip_vessel_prefix
 from tradescreen.matching.text import ABJADS, detect_script, skeleton, tokenize
@@ -31,15 +31,10 @@ class NameForm:
     abjad: bool
 
 
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("tradescreen.matching").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """Abbreviated generic words of organisation names and their full form (`data/abbreviations.tsv`)."""
-    return dict(tuple(ln.split("\t")[:2]) for ln in _data_lines("abbreviations.tsv"))  # type: ignore[misc]
+    return dict(tuple(ln.split("\t")[:2]) for ln in datafiles.lines("abbreviations.tsv"))  # type: ignore[misc]
 
 
 #: Legal-form compare tokens that name one form: "Co., Ltd." is a limited company ("coltd" = "ltd"), and
@@ -60,7 +55,13 @@ def legal_family(legal: tuple[str, ...]) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def number_words() -> dict[str, str]:
     """English number words and their digits (`data/number_words.tsv`)."""
-    return dict(tuple(ln.split("\t")[:2]) for ln in _data_lines("number_words.tsv"))  # type: ignore[misc]
+    return dict(tuple(ln.split("\t")[:2]) for ln in datafiles.lines("number_words.tsv"))  # type: ignore[misc]
+
+
+@lru_cache(maxsize=1)
+def _digits_as_words() -> dict[str, str]:
+    """Numbers from 10 up as their word (`renumber`): "14" -> "fourteen"."""
+    return {v: k for k, v in number_words().items() if len(v) >= 2}
 
 
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10",
@@ -81,7 +82,7 @@ def expand_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _patronymic_endings() -> tuple[str, ...]:
-    return tuple(ln.strip() for ln in _data_lines("patronymic_endings.txt"))
+    return tuple(ln.strip() for ln in datafiles.lines("patronymic_endings.txt"))
 
 
 @lru_cache(maxsize=65536)
@@ -95,7 +96,7 @@ def equivalent_groups() -> dict[str, int]:
     """Word -> id of its line in `data/equivalents.tsv` (translations of organisation words, one given name
     in several languages). A word on two lines is a data error: it would make unrelated words meet."""
     groups: dict[str, int] = {}
-    for gid, line in enumerate(_data_lines("equivalents.tsv")):
+    for gid, line in enumerate(datafiles.lines("equivalents.tsv")):
         label, _, words = line.partition("\t")
         for word in words.split():
             if groups.setdefault(word, gid) != gid:
@@ -105,9 +106,7 @@ def equivalent_groups() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def particles() -> frozenset[str]:
-    text = resources.files("tradescreen.matching").joinpath("data").joinpath("particles.txt")
-    lines = text.read_text(encoding="utf-8").splitlines()
-    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
+    return frozenset(datafiles.lines("particles.txt"))
 
 
 def reorder_person(name: str) -> str:
@@ -151,7 +150,7 @@ MIN_PART = 3
 @lru_cache(maxsize=1)
 def compound_parts() -> frozenset[str]:
     """Parts of Arabic compound names (`data/compound_parts.txt`): where an Arabic-script name may re-join."""
-    return frozenset(ln.strip() for ln in _data_lines("compound_parts.txt"))
+    return frozenset(ln.strip() for ln in datafiles.lines("compound_parts.txt"))
 
 
 class _SkeletonView:
@@ -223,7 +222,7 @@ def renumber(form: NameForm) -> NameForm | None:
         return replace(form, tokens=tuple(words.get(t, t) for t in form.tokens))
     # Digits to words only from 10 up: single digits are vessel and unit numbers far more often than a
     # spelt-out word in the listed name, and every variant form costs a retrieval and scoring pass.
-    digits = {v: k for k, v in words.items() if len(v) >= 2}
+    digits = _digits_as_words()
     if any(t in digits for t in form.tokens):
         return replace(form, tokens=tuple(digits.get(t, t) for t in form.tokens))
     return None

@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
-
-def _load_patterns(name: str) -> list[str]:
-    text = resources.files("tradescreen.matching").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+from tradescreen.matching import datafiles
 
 
 @lru_cache(maxsize=1)
 def _label_re() -> re.Pattern[str]:
-    return re.compile("^(?:" + "|".join(_load_patterns("residue.txt")) + ")", re.IGNORECASE)
+    return re.compile("^(?:" + "|".join(datafiles.lines("residue.txt")) + ")", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def vessel_prefixes() -> tuple[tuple[str, ...], ...]:
     """Vessel prefixes as token tuples, longest first (so "m v" wins over "m")."""
-    out = {tuple(p.split()) for p in _load_patterns("vessel_prefixes.txt")}
+    out = {tuple(p.split()) for p in datafiles.lines("vessel_prefixes.txt")}
     return tuple(sorted(out, key=len, reverse=True))
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 from anyascii import anyascii
 from rigour.text import metaphone
 
+from tradescreen.matching import datafiles
 from tradescreen.matching.burmese import romanize as romanize_burmese
 
 LATIN = "latin"
@@ -91,10 +91,7 @@ def detect_script(text: str) -> str:
 @lru_cache(maxsize=1)
 def _overrides() -> dict[str, str]:
     """Per-letter corrections to anyascii (`data/translit_overrides.tsv`, reasons there)."""
-    text = resources.files("tradescreen.matching").joinpath("data").joinpath("translit_overrides.tsv")
-    rows = [ln.split("\t") for ln in text.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")]
-    return {r[0]: r[1].strip() for r in rows}
+    return {r[0]: r[1].strip() for r in datafiles.rows("translit_overrides.tsv")}
 
 
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06FF])ال(?=[\u0600-\u06FF]{2,})")
