@@ -126,6 +126,24 @@ def write_subset(path: Path, recs: list[dict]) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
 
 
+def by_schema(results: Path, truth: dict[str, dict], corpus: Path, kind: str, threshold: float) -> None:
+    """Recall of one kind of query at the operating threshold, by the schema of the expected listed party:
+    where what is left of the misses lies (persons, companies, organisations, vessels)."""
+    schema = {r["id"]: r["schema"] for r in protocol.read_jsonl(corpus)}
+    res = {r["id"]: r["results"] for r in protocol.read_jsonl(results)}
+    hit: Counter[str] = Counter()
+    tot: Counter[str] = Counter()
+    for qid, t in truth.items():
+        if t["kind"] != kind:
+            continue
+        sch = schema[t["expected"][0]]
+        tot[sch] += 1
+        hit[sch] += any(h["id"] in t["expected"] and h["score"] >= threshold for h in res.get(qid, []))
+    print(f"\n== {kind} found at t = {threshold:.3f}, by kind of listed party ==")
+    for sch in sorted(tot):
+        print(f"  {sch:24s} {hit[sch] / tot[sch]:.3f}  ({hit[sch]} of {tot[sch]})")
+
+
 def calibration(results: Path, truth_path: Path) -> None:
     """What a score means on the dev split: recall, false-alert rate and alert precision at fixed cut-offs."""
     truth = {t["id"]: set(t["expected"]) for t in protocol.read_jsonl(truth_path)}
@@ -252,6 +270,7 @@ def main() -> None:
         print(f"  {kind:24s} {hit[kind] / tot[kind]:.3f}  ({tot[kind]})")
     print(f"  {'OVERALL':24s} {sum(hit.values()) / sum(tot.values()):.3f}  "
           f"(mean candidates/query {np.mean([len(c) for c in cands]):.1f})")
+    by_schema(tmp / "results.jsonl", truth, data / "corpus.jsonl", "alias_holdout", float(summary["threshold"]))
 
     print("\n== speed (match_many defaults: explanations for matches >= 0.7; cold name caches; one process) ==")
     rates = timed_passes(screener, queries, args.runs)
