@@ -7,6 +7,8 @@ dev split, k-fold cross-validated) and stored in `data/weights.json`.
 
 from __future__ import annotations
 
+from tradescreen.matching.names import OBJECT_SCHEMATA
+
 
 def dob_match(query_dates: list[str], listed: tuple[str, ...]) -> tuple[float, float, float, str]:
     """Birth date: the same full date is strong support, the same year mild support, and a year more
@@ -61,14 +63,18 @@ def identifier_match(query: set[str], listed: frozenset[str]) -> tuple[float, st
     return 0.0, ""
 
 
+#: `party_kind` of a vessel or aircraft.
+OBJECT_KIND = 3
+
+
 def party_kind(schema: str | None) -> int:
     """0 unknown (LegalEntity, Thing, none), 1 organisation, 2 person, 3 vessel or aircraft."""
     if not schema or schema in ("LegalEntity", "Thing"):
         return 0
     if schema == "Person":
         return 2
-    if schema in ("Vessel", "Airplane"):
-        return 3
+    if schema in OBJECT_SCHEMATA:
+        return OBJECT_KIND
     return 1
 
 

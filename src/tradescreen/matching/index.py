@@ -21,7 +21,6 @@ from tradescreen.entity import Entity
 from tradescreen.matching.features import party_kind
 from tradescreen.matching.model import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
 from tradescreen.matching.names import (
-    OBJECT_SCHEMATA,
     NameForm,
     analyse,
     equivalent_groups,
@@ -383,7 +382,6 @@ class CandidateIndex:
         self.tok_ids = np.frombuffer(tok_ids, dtype=np.int32).copy()
         self.tok_ptr = np.frombuffer(tok_ptr, dtype=np.int64).copy()
         self.ent_person = np.array(ent_person, dtype=bool)
-        self.ent_object = np.array([sch in OBJECT_SCHEMATA for sch in self.ent_schema], dtype=bool)
         self.ent_kind = np.array([party_kind(sch) for sch in self.ent_schema], dtype=np.int8)
         # Whole-name strings for order-free and merge-tolerant edit similarity (Latin and skeleton forms).
         self.row_sorted = np.array(sorted_s, dtype=object)

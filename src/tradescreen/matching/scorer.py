@@ -547,7 +547,7 @@ def score_batch(index: CandidateIndex, queries: Sequence[Query], forms_b: Sequen
     nfe[:, 22] = (rnum >= 0) & (qnum != -1) & (qnum != rnum)
     # A vessel's or aircraft's listed name wholly inside a longer query name ("KN FOREST" vs FOREST,
     # "SEA NEPTUNE" vs NEPTUNE): ships are named by whole names, an extra word is usually another ship.
-    nfe[:, 23] = index.ent_object[index.row_entity[p_row]] * np.minimum(nfe[:, 4], 2.0) * (ncov > 0.999)
+    nfe[:, 23] = (index.ent_kind[index.row_entity[p_row]] == F.OBJECT_KIND) * np.minimum(nfe[:, 4], 2.0) * (ncov > 0.999)
     # Every aligned query word is common (on more than `VARIANT_NAME_SHARE` of listed names: "star",
     # "shipping", "global"): see `GENERIC_CAP`.
     nfe[:, 24] = (rarest * vocab.max_idf < index.variant_idf) & (matched_q > 0)
